@@ -1,0 +1,46 @@
+# Stewardship: `make run` serves a demo on http://127.0.0.1:8000, `make test` runs everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint test-sqlite test-postgres lock bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	mkdir -p var
+	$(BIN)/steward init
+	$(BIN)/steward demo --if-empty
+	$(BIN)/steward demo-login
+	$(BIN)/steward serve --host 127.0.0.1 --port 8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy core admin portal plugins
+
+test-sqlite: install
+	STEWARD_TEST_DATABASE=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-postgres: install
+	bash scripts/ensure-postgres
+	STEWARD_TEST_DATABASE=postgresql $(BIN)/pytest -q $(PYTEST_ARGS)
+
+test: lint test-sqlite test-postgres
+
+# Regenerate the lock file after changing dependencies in pyproject.toml.
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--universal -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Staff web UI (Jinja2 + htmx): the shell and core pages; plugins add pages through hooks."""

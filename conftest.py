@@ -1,0 +1,3 @@
+"""Root pytest configuration: the Stewardship fixtures for core, plugins and tests."""
+
+pytest_plugins = ["core.testing"]

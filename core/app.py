@@ -1,0 +1,100 @@
+"""The application core: builds the Litestar app from settings and the enabled plugins."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from importlib import import_module
+from typing import Any
+
+from litestar import Litestar, get
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from piccolo.apps.migrations.tables import Migration
+from piccolo.table import Table
+
+from core import db, migrations
+from core.api.problems import EXCEPTION_HANDLERS
+from core.auth.middleware import AuthenticationMiddleware
+from core.plugins.registry import PluginRegistry, load_plugins
+from core.settings import Settings, load_settings
+from core.web.mounting import admin_routers, api_routers, portal_routers
+from core.web.security import add_security_headers
+
+logger = logging.getLogger("stewardship")
+VERSION = "0.1.0"
+
+
+def tables_of(registry: PluginRegistry) -> list[type[Table]]:
+    """Every Piccolo table of every installed plugin (disabled ones too, for migrations)."""
+    tables: list[type[Table]] = [Migration]
+    for manifest in registry.installed:
+        if manifest.piccolo_app:
+            tables.extend(import_module(manifest.piccolo_app).APP_CONFIG.table_classes)
+    return tables
+
+
+def boot(settings: Settings | None = None) -> PluginRegistry:
+    """Load settings and plugins and point every table at the configured database."""
+    settings = settings or load_settings()
+    registry = load_plugins(settings)
+    db.configure(settings.database_url, tables_of(registry))
+    return registry
+
+
+@get("/healthz", opt={"public": True}, include_in_schema=False)
+async def healthz() -> dict[str, str]:
+    """Liveness and database reachability for load balancers and monitors."""
+    await db.fetch_value("SELECT 1 AS ok")
+    return {"status": "ok", "database": "ok"}
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    registry: PluginRegistry | None = None,
+    extra_route_handlers: Sequence[Any] = (),
+) -> Litestar:
+    """Build the web application: API, admin and portal of every enabled plugin."""
+    registry = registry or boot(settings)
+    settings = registry.settings
+
+    async def on_startup() -> None:
+        await db.start_pool()
+        await db.prepare_connection_settings()
+        if settings.auto_migrate:
+            await migrations.migrate(registry.manifests)
+        await migrations.ensure_migrated(registry.manifests)
+        await registry.call_each("steward_startup", settings=settings)
+
+    async def on_shutdown() -> None:
+        await registry.call_each("steward_shutdown", settings=settings)
+        await db.close_pool()
+
+    hosts = [*settings.allowed_hosts]
+    app = Litestar(
+        route_handlers=[
+            healthz,
+            *api_routers(registry),
+            *admin_routers(registry),
+            *portal_routers(registry),
+            *extra_route_handlers,
+        ],
+        middleware=[AuthenticationMiddleware()],
+        before_send=[add_security_headers],
+        exception_handlers=EXCEPTION_HANDLERS,
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=hosts),
+        openapi_config=OpenAPIConfig(
+            title="Stewardship API",
+            version=VERSION,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        debug=settings.debug,
+        state=State({"registry": registry, "settings": settings}),
+    )
+    return app

@@ -1,0 +1,1 @@
+"""Staff authentication and authorisation: users, roles, permissions, sessions, API tokens."""

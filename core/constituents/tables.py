@@ -1,0 +1,1 @@
+"""Tables of the ``core_constituents`` Piccolo app."""

@@ -1,0 +1,1 @@
+"""Core system plumbing: plugin runtime state and the audit log."""

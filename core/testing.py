@@ -1,0 +1,255 @@
+"""Pytest fixtures for Stewardship and its plugins (``pytest_plugins = ["core.testing"]``).
+
+Every test gets its own freshly migrated database, cloned from a template migrated once per
+run: a copied SQLite file, or ``CREATE DATABASE ... TEMPLATE`` on a real PostgreSQL server
+started on loopback for the run. ``STEWARD_TEST_DATABASE=postgresql`` selects PostgreSQL;
+``STEWARD_TEST_POSTGRES_URL`` points at an existing server instead of starting one.
+
+Fixtures: ``settings``, ``registry``, ``app``, ``client`` (anonymous), ``admin`` (an
+administrator with ``user_id`` and ``token``), ``api`` (a client authenticated as that
+administrator), ``make_api_client`` (a client for a user with given roles or scopes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from core import db, migrations
+from core.app import boot, create_app
+from core.context import SYSTEM, acting_as
+from core.pgserver import PostgresServer, admin_connect
+from core.plugins.registry import PluginRegistry
+from core.settings import Settings
+
+BACKEND = os.environ.get("STEWARD_TEST_DATABASE", "sqlite")
+TEST_HOST = "testserver"
+_counter = itertools.count()
+
+
+def pytest_report_header() -> str:
+    """Say which database the run uses."""
+    return f"stewardship test database: {BACKEND}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Skip tests marked for the other database."""
+    skip_marker = "sqlite_only" if BACKEND == "postgresql" else "postgres_only"
+    for item in items:
+        if item.get_closest_marker(skip_marker):
+            item.add_marker(pytest.mark.skip(reason=f"not for {BACKEND}"))
+
+
+def base_settings(database_url: str, **overrides: Any) -> Settings:
+    """Settings for tests: the given database, the test host allowed."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "allowed_hosts": [TEST_HOST, "127.0.0.1", "localhost"],
+        "public_base_url": f"http://{TEST_HOST}",
+        "secret_key": "test-secret-key-that-is-long-enough-0123456789",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+async def _migrate_everything(url: str) -> None:
+    # Every installed plugin is enabled and migrated, so each test can choose its plugins.
+    registry = boot(base_settings(url, plugins=None))
+    await db.start_pool()
+    try:
+        await db.prepare_connection_settings()
+        await migrations.migrate(registry.manifests)
+    finally:
+        await db.close_pool()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server for the run; yields an admin URL (no database part)."""
+    existing = os.environ.get("STEWARD_TEST_POSTGRES_URL")
+    if existing:
+        yield existing.rstrip("/")
+        return
+    # Not under pytest's tmp folder: the server runs as another user and must reach it.
+    base = Path(tempfile.mkdtemp(prefix="steward-pg-"))
+    server = PostgresServer(base)
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def template_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A migrated template: a SQLite file path, or a PostgreSQL database URL."""
+    if BACKEND == "postgresql":
+        server_url = request.getfixturevalue("postgres_server")
+        name = f"steward_template_{os.getpid()}"
+
+        async def create() -> None:
+            connection = await admin_connect(server_url)
+            try:
+                await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                await connection.execute(f'CREATE DATABASE "{name}"')
+            finally:
+                await connection.close()
+            await _migrate_everything(f"{server_url}/{name}")
+
+        asyncio.run(create())
+        return f"{server_url}/{name}"
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    asyncio.run(_migrate_everything(f"sqlite:///{path}"))
+    return str(path)
+
+
+@pytest.fixture
+async def database_url(template_database: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, migrated database for one test."""
+    if BACKEND != "postgresql":
+        target = tmp_path / "test.db"
+        shutil.copyfile(template_database, target)
+        yield f"sqlite:///{target}"
+        return
+    server_url, template = template_database.rsplit("/", 1)
+    name = f"steward_test_{os.getpid()}_{next(_counter)}"
+    connection = await admin_connect(server_url)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await connection.close()
+    yield f"{server_url}/{name}"
+    connection = await admin_connect(server_url)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Test settings on the test's own database; override by redefining the fixture."""
+    return base_settings(database_url)
+
+
+@pytest.fixture
+async def registry(settings: Settings) -> AsyncIterator[PluginRegistry]:
+    """Plugins loaded and the database opened (no web app)."""
+    loaded = boot(settings)
+    await db.start_pool()
+    try:
+        with acting_as(SYSTEM):
+            yield loaded
+    finally:
+        await db.close_pool()
+
+
+@pytest.fixture
+async def app(registry: PluginRegistry) -> AsyncIterator[Litestar]:
+    """The web application with its lifespan running."""
+    application = create_app(registry=registry)
+    # Litestar's lifespan() opens an anyio cancel scope that must close in the task that
+    # opened it; pytest-asyncio tears fixtures down in another task, so call the hooks here.
+    for hook in application.on_startup:
+        await _call_lifespan_hook(hook, application)
+    try:
+        yield application
+    finally:
+        for hook in reversed(application.on_shutdown):
+            await _call_lifespan_hook(hook, application)
+
+
+async def _call_lifespan_hook(hook: Callable[..., Any], application: Litestar) -> None:
+    result = hook(application) if inspect.signature(hook).parameters else hook()
+    if inspect.isawaitable(result):
+        await result
+
+
+def client_for(application: Litestar, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+    """An httpx client calling the app in this event loop."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=application),  # type: ignore[arg-type]
+        base_url=f"http://{TEST_HOST}",
+        headers=headers or {},
+    )
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An anonymous client."""
+    async with client_for(app) as anonymous:
+        yield anonymous
+
+
+@dataclass(frozen=True)
+class TestUser:
+    """A staff user created for a test, with an API token."""
+
+    __test__ = False
+
+    user_id: int
+    email: str
+    password: str
+    token: str
+
+
+TEST_PASSWORD = "a long test password 123"  # noqa: S105 - test-only credential
+
+
+async def create_test_user(
+    email: str, roles: list[str], scopes: list[str] | None = None
+) -> TestUser:
+    """A staff user with roles and a token (optionally scoped)."""
+    from core.auth import service
+
+    user_id = await service.create_user(email, password=TEST_PASSWORD, roles=roles)
+    token = await service.create_api_token(user_id, "tests", scopes or [])
+    return TestUser(user_id, email, TEST_PASSWORD, token.secret)
+
+
+@pytest.fixture
+async def admin(app: Litestar) -> TestUser:
+    """An administrator (every permission) with an API token."""
+    return await create_test_user("admin@example.org", ["admin"])
+
+
+@pytest.fixture
+async def api(app: Litestar, admin: TestUser) -> AsyncIterator[httpx.AsyncClient]:
+    """A client authenticated with the administrator's API token."""
+    async with client_for(app, {"Authorization": f"Bearer {admin.token}"}) as authed:
+        yield authed
+
+
+@pytest.fixture
+async def make_api_client(
+    app: Litestar,
+) -> AsyncIterator[Callable[..., Awaitable[httpx.AsyncClient]]]:
+    """Factory: ``await make_api_client(roles=["viewer"], scopes=[...])``."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def make(
+        roles: list[str] | None = None, scopes: list[str] | None = None
+    ) -> httpx.AsyncClient:
+        user = await create_test_user(f"user{len(clients)}@example.org", roles or ["staff"], scopes)
+        made = client_for(app, {"Authorization": f"Bearer {user.token}"})
+        clients.append(made)
+        return made
+
+    yield make
+    for made in clients:
+        await made.aclose()

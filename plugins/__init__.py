@@ -1,0 +1,1 @@
+"""First-party Stewardship plugins, registered through the stewardship.plugins entry points."""

@@ -1,0 +1,1 @@
+"""Donations plugin: Gifts, pledges, recurring giving, receipts and fundraising reports."""

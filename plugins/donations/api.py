@@ -1,0 +1,25 @@
+"""JSON API of the ``donations`` plugin, mounted by core under ``/api/v1/donations``."""
+
+from __future__ import annotations
+
+from litestar import get
+from pydantic import BaseModel
+
+from plugins.donations.manifest import PLUGIN
+
+
+class ModuleInfo(BaseModel):
+    """What this module is."""
+
+    name: str
+    label: str
+    version: str
+    description: str
+
+
+@get("/")
+async def module_info() -> ModuleInfo:
+    """Name, label, version and description of this module."""
+    return ModuleInfo(
+        name=PLUGIN.name, label=PLUGIN.label, version=PLUGIN.version, description=PLUGIN.description
+    )

@@ -1,0 +1,1 @@
+"""Tables of the ``donations`` plugin (named ``donations_*``)."""

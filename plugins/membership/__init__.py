@@ -1,0 +1,1 @@
+"""Membership plugin: Membership levels, renewals, status rules and the member directory."""

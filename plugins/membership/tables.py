@@ -1,0 +1,1 @@
+"""Tables of the ``membership`` plugin (named ``membership_*``)."""

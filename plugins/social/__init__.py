@@ -1,0 +1,1 @@
+"""Social listening plugin: Mentions from open social sources, linked to constituents."""

@@ -1,0 +1,1 @@
+"""Tables of the ``social`` plugin (named ``social_*``)."""

@@ -1,0 +1,1 @@
+"""Volunteers plugin: Opportunities, shifts, sign-ups, check-in and volunteer hours."""
