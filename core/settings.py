@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     fiscal_year_start_day: int = Field(default=1, ge=1, le=28)
     default_currency: str = "USD"
     locale: Locale = "en"
+    default_country: str = Field(
+        default="US",
+        description="ISO 3166 country used to read phone numbers written without +country.",
+    )
     plugins: list[str] | None = Field(
         default=None,
         description="Names of the plugins this deployment enables; unset means all installed.",
@@ -92,6 +96,16 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
+
+    @field_validator("default_country")
+    @classmethod
+    def _check_country(cls, value: str) -> str:
+        import phonenumbers
+
+        code = value.upper()
+        if code not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"unknown ISO 3166 country code {value!r}")
+        return code
 
     @field_validator("default_currency")
     @classmethod

@@ -166,9 +166,10 @@ def token_create(email: str, name: str, scopes: tuple[str, ...]) -> None:
     from core import db
     from core.auth import service
     from core.errors import NotFoundError
+    from core.validation import normalise_email
 
     async def work(_: PluginRegistry) -> str:
-        address = service.normalise_email(email)
+        address = normalise_email(email)
         user_id = await db.fetch_value("SELECT id FROM core_user WHERE email = {}", address)
         if user_id is None:
             raise NotFoundError(f"no user with email {address}")
