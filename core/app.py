@@ -8,7 +8,6 @@ from importlib import import_module
 from typing import Any
 
 from litestar import Litestar, get
-from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -20,6 +19,7 @@ from core.api.problems import EXCEPTION_HANDLERS
 from core.auth.middleware import AuthenticationMiddleware
 from core.plugins.registry import PluginRegistry, load_plugins
 from core.settings import Settings, load_settings
+from core.web.hosts import AllowedHostsMiddleware
 from core.web.mounting import admin_routers, api_routers, portal_routers
 from core.web.security import add_security_headers
 
@@ -73,7 +73,6 @@ def create_app(
         await registry.call_each("steward_shutdown", settings=settings)
         await db.close_pool()
 
-    hosts = [*settings.allowed_hosts]
     app = Litestar(
         route_handlers=[
             healthz,
@@ -82,10 +81,9 @@ def create_app(
             *portal_routers(registry),
             *extra_route_handlers,
         ],
-        middleware=[AuthenticationMiddleware()],
+        middleware=[AllowedHostsMiddleware(settings.allowed_hosts), AuthenticationMiddleware()],
         before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
-        allowed_hosts=AllowedHostsConfig(allowed_hosts=hosts),
         openapi_config=OpenAPIConfig(
             title="Stewardship API",
             version=VERSION,

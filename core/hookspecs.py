@@ -64,7 +64,9 @@ def steward_api_routes() -> Sequence[Any]:
     """Litestar route handlers, controllers or routers for the JSON API.
 
     Core mounts them under ``/api/v1/<plugin>`` (internal plugins: ``/api/v1``) behind the
-    authentication guard and the plugin-enabled guard. Returns a list; no ``order``.
+    plugin-enabled guard, the authentication guard, CSRF protection for cookie sessions and
+    the permission named in a handler's ``opt={"permission": ...}``. Returns a list; no
+    ``order``.
     """
 
 

@@ -69,9 +69,17 @@ class Settings(BaseSettings):
     allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
     public_base_url: str = "http://127.0.0.1:8000"
     debug: bool = False
+    template_override_dir: str | None = Field(
+        default=None,
+        description="Folder whose templates override plugin and core templates of the same name.",
+    )
     auto_migrate: bool = Field(
         default=False,
         description="Apply pending migrations at start-up (single-process SQLite only).",
+    )
+    jobs_embedded_worker: bool | None = Field(
+        default=None,
+        description="Run background jobs inside the web process; unset means only on SQLite.",
     )
     session_max_age_seconds: int = Field(default=8 * 3600, ge=300, le=30 * 86400)
     login_rate_limit_per_minute: int = Field(default=10, ge=1, le=1000)

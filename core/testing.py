@@ -29,12 +29,14 @@ from litestar import Litestar
 
 from core import db, migrations
 from core.app import boot, create_app
+from core.auth.passwords import use_fast_hashing_for_tests
 from core.context import SYSTEM, acting_as
 from core.pgserver import PostgresServer, admin_connect
 from core.plugins.registry import PluginRegistry
 from core.settings import Settings
 
 BACKEND = os.environ.get("STEWARD_TEST_DATABASE", "sqlite")
+use_fast_hashing_for_tests()
 TEST_HOST = "testserver"
 _counter = itertools.count()
 
@@ -59,6 +61,9 @@ def base_settings(database_url: str, **overrides: Any) -> Settings:
         "allowed_hosts": [TEST_HOST, "127.0.0.1", "localhost"],
         "public_base_url": f"http://{TEST_HOST}",
         "secret_key": "test-secret-key-that-is-long-enough-0123456789",
+        # Tests run jobs explicitly; an embedded worker would make SQLite and PostgreSQL
+        # runs behave differently. Tests of embedded mode turn it on themselves.
+        "jobs_embedded_worker": False,
     }
     values.update(overrides)
     return Settings(**values)

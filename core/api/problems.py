@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from pydantic import ValidationError
@@ -58,6 +60,16 @@ def handle_validation_exception(
     return problem(422, "Invalid input", str(exc.detail), errors)
 
 
+def handle_overflow(_: Request[Any, Any, Any], exc: OverflowError) -> Response[Any]:
+    """A number too large for the database reached a query: the input was out of range."""
+    return problem(422, "Invalid input", "A number in the request is out of range.")
+
+
+def handle_unique_violation(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Two requests raced to create the same unique thing; the loser gets a clear 409."""
+    return problem(409, "Conflict", "A record with the same unique value already exists.")
+
+
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     """404, 405, 401, 403 and friends."""
     response = problem(exc.status_code, _title(exc.status_code), str(exc.detail))
@@ -86,6 +98,9 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationError: handle_pydantic_error,
     ValidationException: handle_validation_exception,
     HTTPException: handle_http_exception,
+    OverflowError: handle_overflow,
+    sqlite3.IntegrityError: handle_unique_violation,
+    asyncpg.UniqueViolationError: handle_unique_violation,
     Exception: handle_unexpected,
 }
 __all__ = ["EXCEPTION_HANDLERS", "MediaType", "problem"]

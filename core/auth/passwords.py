@@ -11,6 +11,16 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 
 
+def use_fast_hashing_for_tests() -> None:
+    """Cheap argon2id parameters so test suites do not spend minutes hashing.
+
+    Still argon2id, so every code path is the production one; only the cost differs. Never
+    call this outside tests.
+    """
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password``."""
     return _hasher.hash(password)

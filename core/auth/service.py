@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import secrets
@@ -10,12 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-
 from core import audit, db
 from core.auth.passwords import hash_password, password_problem
 from core.auth.principal import ALL_PERMISSIONS, Principal
 from core.errors import ConflictError, InvalidInputError, NotFoundError
+from core.events import emit, unit_of_work
+from core.validation import normalise_email
 
 TOKEN_PREFIX = "stw_"  # noqa: S105 - a public prefix that marks tokens, not a secret
 
@@ -39,15 +40,6 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def normalise_email(email: str) -> str:
-    """A syntactically valid, lower-cased email address, or InvalidInputError."""
-    try:
-        result = validate_email(email.strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise InvalidInputError({"email": str(exc)}) from exc
-    return result.normalized.lower()
 
 
 def hash_secret(secret: str) -> str:
@@ -79,6 +71,20 @@ async def role_id(name: str) -> int:
     return int(value)
 
 
+async def role_ids(names: Iterable[str]) -> dict[str, int]:
+    """Ids of roles by name; InvalidInputError naming any role that does not exist."""
+    wanted = sorted(set(names))
+    ids: dict[str, int] = {}
+    for name in wanted:
+        value = await db.fetch_value("SELECT id FROM core_role WHERE name = {}", name)
+        if value is not None:
+            ids[name] = int(value)
+    unknown = [name for name in wanted if name not in ids]
+    if unknown:
+        raise InvalidInputError({"roles": f"unknown role(s): {', '.join(unknown)}"})
+    return ids
+
+
 async def create_user(
     email: str,
     *,
@@ -86,38 +92,44 @@ async def create_user(
     password: str | None = None,
     roles: Iterable[str] = ("staff",),
 ) -> int:
-    """Create a staff user with roles; returns the new id."""
+    """Create a staff user with roles (audited, emits ``user.created``); returns the new id."""
     address = normalise_email(email)
     if password is not None and (problem := password_problem(password)):
         raise InvalidInputError({"password": problem})
+    role_names = sorted(set(roles))
+    # Hash outside the transaction and the event loop: argon2 is deliberately slow.
+    password_hash = await asyncio.to_thread(hash_password, password) if password else None
     await ensure_builtin_roles()
-    role_ids = [await role_id(name) for name in roles]
-    async with db.transaction():
+    async with unit_of_work():
+        ids = await role_ids(role_names)
         if await db.fetch_one("SELECT id FROM core_user WHERE email = {}", address):
             raise ConflictError(f"a user with email {address} already exists")
-        name = (display_name or address.split("@")[0]).strip()[:200]
+        name = (display_name or address.split("@")[0]).strip()[:200] or address[:200]
         row = await db.fetch_one(
             "INSERT INTO core_user (email, display_name, password_hash, is_active, locale, "
             "created_at) VALUES ({}, {}, {}, {}, {}, {}) RETURNING id",
             address,
             name,
-            hash_password(password) if password else None,
+            password_hash,
             True,
             "en",
             _now(),
         )
         assert row is not None
         user_id = int(row["id"])
-        for rid in role_ids:
+        for name_of_role in role_names:
             await db.execute(
-                "INSERT INTO core_user_role (user_id, role_id) VALUES ({}, {})", user_id, rid
+                "INSERT INTO core_user_role (user_id, role_id) VALUES ({}, {})",
+                user_id,
+                ids[name_of_role],
             )
         await audit.record_change(
             "create",
             "user",
             user_id,
-            after={"email": address, "display_name": name, "roles": list(roles)},
+            after={"email": address, "display_name": name, "roles": role_names},
         )
+        await emit("user.created", {"user_id": user_id, "email": address, "roles": role_names})
     return user_id
 
 
@@ -174,13 +186,15 @@ async def create_api_token(
 
 
 async def revoke_api_token(token_id: int) -> None:
-    """Revoke a token at once."""
+    """Revoke a token at once (revoking a revoked token changes nothing)."""
     async with db.transaction():
         row = await db.fetch_one(
             "SELECT id, revoked_at FROM core_api_token WHERE id = {}", token_id
         )
         if row is None:
             raise NotFoundError(f"no API token {token_id}")
+        if row["revoked_at"] is not None:
+            return
         await db.execute(
             "UPDATE core_api_token SET revoked_at = {} WHERE id = {}", _now(), token_id
         )

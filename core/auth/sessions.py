@@ -104,3 +104,14 @@ async def revoke_user_sessions(user_id: int) -> None:
         _now(),
         user_id,
     )
+
+
+async def revoke_presented_session(cookie_value: str) -> None:
+    """End the session a browser presented, if it names one (login replaces it)."""
+    if not cookie_value or len(cookie_value) > 200:
+        return
+    await db.execute(
+        "UPDATE core_session SET revoked_at = {} WHERE session_hash = {} AND revoked_at IS NULL",
+        _now(),
+        hash_secret(cookie_value),
+    )

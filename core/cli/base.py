@@ -57,33 +57,38 @@ def run_async(work: Callable[[PluginRegistry], Awaitable[T]]) -> T:
 
 
 class StewardGroup(click.Group):
-    """The root group; plugin commands (``steward_cli_commands``) join it lazily."""
+    """The root group; plugin commands (``steward_cli_commands``) join it lazily.
 
-    _plugin_commands: dict[str, click.Command] | None = None
+    They are looked up once per invocation (kept in ``ctx.meta``), so the enabled plugins
+    of the settings in force at that moment decide which commands exist.
+    """
 
-    def _load_plugin_commands(self) -> dict[str, click.Command]:
-        if self._plugin_commands is None:
-            self._plugin_commands = {}
-            try:
-                registry = boot()
-            except (SettingsError, ManifestError):
-                return self._plugin_commands  # core commands still work and report it
-            for result in registry.call_each_sync("steward_cli_commands"):
-                for command in result.value:
-                    if command.name:
-                        self._plugin_commands.setdefault(command.name, command)
-        return self._plugin_commands
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        cached: dict[str, click.Command] | None = ctx.meta.get("steward.plugin_commands")
+        if cached is not None:
+            return cached
+        commands: dict[str, click.Command] = {}
+        ctx.meta["steward.plugin_commands"] = commands
+        try:
+            registry = boot()
+        except (SettingsError, ManifestError):
+            return commands  # core commands still work and report the problem
+        for result in registry.call_each_sync("steward_cli_commands"):
+            for command in result.value:
+                if command.name:
+                    commands.setdefault(command.name, command)
+        return commands
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Core commands and every enabled plugin's commands."""
-        return sorted({*super().list_commands(ctx), *self._load_plugin_commands()})
+        return sorted({*super().list_commands(ctx), *self._plugin_commands(ctx)})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """A core command, else a plugin command."""
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             return command
-        return self._load_plugin_commands().get(cmd_name)
+        return self._plugin_commands(ctx).get(cmd_name)
 
 
 def echo_table(rows: list[dict[str, Any]], columns: list[str]) -> None:

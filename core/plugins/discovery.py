@@ -14,6 +14,8 @@ INTERNAL_MANIFESTS: tuple[str, ...] = (
     "core.system.manifest:PLUGIN",
     "core.auth.manifest:PLUGIN",
     "core.constituents.manifest:PLUGIN",
+    "core.search.manifest:PLUGIN",
+    "core.dataio.manifest:PLUGIN",
     "core.interactions.manifest:PLUGIN",
     "core.jobs.manifest:PLUGIN",
 )

@@ -71,6 +71,28 @@ class PluginRegistry:
         for result in self.call_each_sync("steward_configure", settings=self.settings):
             del result
 
+    def add_plugin(self, manifest: PluginInfo, implementation: object) -> None:
+        """Register one more plugin object after boot (tests, embedding); it runs last.
+
+        Routes are built at app creation, so add plugins before :func:`core.app.create_app`
+        when they contribute routes.
+        """
+        if manifest.name in self.by_name:
+            raise ManifestError(f"a plugin named {manifest.name!r} is already registered")
+        missing = sorted(manifest.requires - set(self.by_name))
+        if missing:
+            raise ManifestError(f"plugin {manifest.name!r} requires {', '.join(missing)}")
+        self.plugin_config[manifest.name] = validate_plugin_settings(
+            manifest, self.settings.plugin_settings.get(manifest.name, {})
+        )
+        self.manifests.append(manifest)
+        self.by_name[manifest.name] = manifest
+        if manifest.toggleable:
+            self.state.toggleable.add(manifest.name)
+        self.pm.register(implementation, name=manifest.name)
+        self.pm.check_pending()
+        self.collect_sync("steward_configure", include_inactive=True, settings=self.settings)
+
     # -- calling --------------------------------------------------------------------------
 
     def _implementations(self, hook_name: str) -> list[tuple[str, Any]]:

@@ -80,6 +80,8 @@ async def switch_plugin(registry: PluginRegistry, name: str, enabled: bool) -> P
             "enable" if enabled else "disable", "plugin", name, after={"enabled": enabled}
         )
         await emit("plugin.switched", {"plugin": name, "enabled": enabled})
-    registry.state.invalidate()
+        # Re-read the state before the event is dispatched, so a plugin switched off
+        # receives no more hooks, its own switch-off event included.
+        registry.state.invalidate()
     statuses = {s.name: s for s in await plugin_statuses(registry)}
     return statuses[name]

@@ -7,9 +7,10 @@ from typing import Any
 
 from litestar import Router
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 
+from core.auth.csrf import csrf_guard
 from core.auth.principal import handler_permission_guard, staff_guard
 from core.plugins.registry import PluginRegistry
 
@@ -18,6 +19,9 @@ ADMIN_PREFIX = "/admin"
 PORTAL_PREFIX = "/portal"
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Any]
+
+# Staff routes: authentication, CSRF for cookie sessions (core.auth.csrf), then permissions.
+STAFF_GUARDS: tuple[Guard, ...] = (staff_guard, csrf_guard, handler_permission_guard)
 
 
 def plugin_enabled_guard(registry: PluginRegistry, name: str) -> Guard:
@@ -61,19 +65,29 @@ def _routers_for(
 
 
 def api_routers(registry: PluginRegistry) -> list[Router]:
-    """Routers for ``steward_api_routes``: staff authentication and ``opt`` permissions."""
-    return _routers_for(
-        registry, "steward_api_routes", API_PREFIX, [staff_guard, handler_permission_guard]
-    )
+    """Routers for ``steward_api_routes``: staff authentication, CSRF, ``opt`` permissions."""
+    return _routers_for(registry, "steward_api_routes", API_PREFIX, STAFF_GUARDS)
 
 
 def admin_routers(registry: PluginRegistry) -> list[Router]:
-    """Routers for ``steward_admin_routes``, behind staff authentication."""
-    return _routers_for(
-        registry, "steward_admin_routes", ADMIN_PREFIX, [staff_guard, handler_permission_guard]
-    )
+    """Routers for ``steward_admin_routes``, behind staff authentication and CSRF."""
+    return _routers_for(registry, "steward_admin_routes", ADMIN_PREFIX, STAFF_GUARDS)
 
 
-def portal_routers(registry: PluginRegistry, portal_guards: Sequence[Guard] = ()) -> list[Router]:
-    """Routers for ``steward_portal_routes``; the portal supplies its own login guard."""
-    return _routers_for(registry, "steward_portal_routes", PORTAL_PREFIX, portal_guards)
+PORTAL_PRINCIPAL_SCOPE_KEY = "steward_portal_principal"
+
+
+def portal_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Portal pages need a signed-in constituent (set on the scope by the portal's login).
+
+    Handlers marked ``opt={"public": True}`` (the login page) are let through.
+    """
+    if handler.opt.get("public"):
+        return
+    if connection.scope.get(PORTAL_PRINCIPAL_SCOPE_KEY) is None:
+        raise NotAuthorizedException("Sign in to the portal first.")
+
+
+def portal_routers(registry: PluginRegistry) -> list[Router]:
+    """Routers for ``steward_portal_routes``, behind the portal sign-in guard."""
+    return _routers_for(registry, "steward_portal_routes", PORTAL_PREFIX, [portal_guard])

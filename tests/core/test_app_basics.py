@@ -44,3 +44,11 @@ async def test_openapi_schema_is_served(api: httpx.AsyncClient) -> None:
     paths = response.json()["paths"]
     assert "/api/v1/plugins" in paths
     assert "/api/v1/donations" in paths
+
+
+async def test_allowed_host_with_a_port_is_served(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz", headers={"Host": "testserver:8000"})
+    assert response.status_code == 200
+    refused = await client.get("/healthz", headers={"Host": "evil.example.com:8000"})
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "This host name is not served here."

@@ -1,0 +1,1 @@
+"""Bulk import and export of constituents as CSV (internal plugin ``dataio``)."""

@@ -1,0 +1,1 @@
+"""Believable demo data: an organisation with English- and Spanish-speaking supporters."""

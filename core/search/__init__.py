@@ -1,0 +1,1 @@
+"""Constituent search (internal plugin ``search``): one interface, SQLite FTS5 or PostgreSQL."""

@@ -1,0 +1,15 @@
+"""Hook implementations of the internal ``search`` plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from core.hookimpl import hookimpl
+from core.search import api
+
+
+@hookimpl
+def steward_api_routes() -> Sequence[Any]:
+    """``GET /api/v1/search/constituents``."""
+    return [api.search_constituents_endpoint]

@@ -1,0 +1,1 @@
+"""Tests of the interactions timeline, follow-ups and their API."""
