@@ -11,6 +11,7 @@ from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.response import Redirect
 from piccolo.apps.migrations.tables import Migration
 from piccolo.table import Table
 
@@ -44,6 +45,19 @@ def boot(settings: Settings | None = None) -> PluginRegistry:
     return registry
 
 
+@get("/", opt={"public": True}, include_in_schema=False, status_code=302)
+async def home() -> Redirect:
+    """The front door: the admin UI when installed, else the API documentation."""
+    return Redirect(path="/admin/" if _has_admin_home() else "/schema")
+
+
+def _has_admin_home() -> bool:
+    from core.plugins.registry import current_registry
+
+    return any(r.value for r in current_registry().call_each_sync("steward_admin_routes")
+               if current_registry().by_name[r.plugin].internal)  # fmt: skip
+
+
 @get("/healthz", opt={"public": True}, include_in_schema=False)
 async def healthz() -> dict[str, str]:
     """Liveness and database reachability for load balancers and monitors."""
@@ -75,6 +89,7 @@ def create_app(
 
     app = Litestar(
         route_handlers=[
+            home,
             healthz,
             *api_routers(registry),
             *admin_routers(registry),

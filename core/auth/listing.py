@@ -2,33 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from collections.abc import Mapping
 
 from core.errors import InvalidInputError
-
-T = TypeVar("T")
-MAX_PER_PAGE = 200
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a list and the total number of matching rows."""
-
-    items: Sequence[T]
-    total: int
-    page: int
-    per_page: int
-
-
-def offset_of(page: int, per_page: int) -> int:
-    """The row offset of a 1-based page; InvalidInputError for out-of-range values."""
-    if page < 1:
-        raise InvalidInputError({"page": "must be at least 1"})
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        raise InvalidInputError({"per_page": f"must be between 1 and {MAX_PER_PAGE}"})
-    return (page - 1) * per_page
 
 
 def order_by(

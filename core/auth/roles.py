@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core import audit, db
-from core.auth.listing import Page, offset_of, order_by
+from core.auth.listing import order_by
 from core.auth.permissions import (
     check_known,
     count_user_managers,
@@ -24,6 +24,7 @@ from core.auth.permissions import (
 )
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import unit_of_work
+from core.pagination import Page, offset_of
 
 ROLE_NAME = re.compile(r"^[a-z][a-z0-9_.-]{1,59}$")
 ROLE_SORTS = {"id": "id", "name": "name", "label": "label"}

@@ -15,11 +15,12 @@ from typing import Any
 
 from core import db
 from core.auth import service
-from core.auth.listing import Page, offset_of, order_by
+from core.auth.listing import order_by
 from core.auth.permissions import MANAGE_USERS, check_known, parse_permissions
 from core.auth.principal import ALL_PERMISSIONS, Principal
 from core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from core.events import unit_of_work
+from core.pagination import Page, offset_of
 
 TOKEN_SORTS = {"id": "id", "name": "name", "created_at": "created_at"}
 _COLUMNS = "id, user_id, name, prefix, scopes, created_at, last_used_at, expires_at, revoked_at"

@@ -15,12 +15,13 @@ from typing import Any
 
 from core import audit, db
 from core.auth import service
-from core.auth.listing import Page, like_pattern, offset_of, order_by
+from core.auth.listing import like_pattern, order_by
 from core.auth.passwords import hash_password, password_problem
 from core.auth.permissions import count_user_managers, ensure_user_managers_remain
 from core.auth.sessions import revoke_user_sessions
 from core.errors import InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
+from core.pagination import Page, offset_of
 
 LOCALES = ("en", "es")
 USER_SORTS = {

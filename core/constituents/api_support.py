@@ -17,8 +17,8 @@ from litestar import Request
 from litestar.exceptions import ClientException
 from litestar.params import PathParameter, QueryParameter
 
-from core.constituents.common import MAX_PAGE, MAX_PER_PAGE
 from core.constituents.schemas import MAX_ID
+from core.pagination import MAX_PAGE, MAX_PER_PAGE
 
 # Python refuses to turn longer digit strings into int; keep those as (exact) decimals.
 MAX_INT_DIGITS = 4000

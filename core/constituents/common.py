@@ -171,22 +171,6 @@ async def refresh_derived(constituent_id: int) -> None:
     )
 
 
-MAX_PER_PAGE = 200
-MAX_PAGE = 100_000
-
-
-def page_window(page: int, per_page: int) -> tuple[int, int]:
-    """``(limit, offset)`` for a 1-based page; :class:`InvalidInputError` when out of range."""
-    errors: dict[str, str] = {}
-    if not 1 <= page <= MAX_PAGE:
-        errors["page"] = f"must be between 1 and {MAX_PAGE}"
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        errors["per_page"] = f"must be between 1 and {MAX_PER_PAGE}"
-    if errors:
-        raise InvalidInputError(errors)
-    return per_page, (page - 1) * per_page
-
-
 def like_pattern(text: str) -> str:
     """A ``LIKE`` pattern matching ``text`` anywhere, with ``%``, ``_`` and ``\\`` escaped.
 

@@ -15,17 +15,16 @@ from typing import Any
 
 from core import audit, db
 from core.constituents.relations_common import (
-    Page,
     actor_label,
     as_instant,
     clean_field,
     lock_constituents,
-    offset_of,
     require_constituent,
     utc_now,
 )
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
+from core.pagination import Page, offset_of
 from core.plugins.types import EventType
 
 CHANNELS = ("email", "phone", "sms", "mail")

@@ -12,14 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core import audit, db
-from core.constituents.common import (
-    ErrorCollector,
-    clean,
-    fetch_constituent,
-    now,
-    page_window,
-    touch,
-)
+from core.constituents.common import ErrorCollector, clean, fetch_constituent, now, touch
 from core.constituents.custom_values import canonical_value, typed_value
 from core.constituents.schemas import (
     CustomFieldIn,
@@ -29,6 +22,7 @@ from core.constituents.schemas import (
 )
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
+from core.pagination import page_window
 from core.validation import fold
 
 FIELD_COLUMNS = (

@@ -16,18 +16,17 @@ from typing import Any
 from core import audit, db
 from core.constituents import service
 from core.constituents.relations_common import (
-    Page,
     as_bool,
     as_date,
     clean_field,
     lock_constituents,
-    offset_of,
     org_today,
     require_constituent,
     utc_now,
 )
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
+from core.pagination import Page, offset_of
 from core.plugins.types import EventType
 
 ROLES = ("head", "partner", "child", "member")

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core import db
-from core.constituents.common import LIFECYCLE_STAGES, like_pattern, page_window
+from core.constituents.common import LIFECYCLE_STAGES, like_pattern
 from core.constituents.names import KINDS
 from core.constituents.schemas import ConstituentPage, ConstituentSummary
 from core.errors import InvalidInputError
+from core.pagination import page_window
 from core.validation import fold
 
 # Public sort keys and the columns they order by (ties broken by id in the same direction).

@@ -15,14 +15,12 @@ from typing import Any
 from core import audit, db
 from core.constituents import relations_merge
 from core.constituents.relations_common import (
-    Page,
     as_bool,
     as_date,
     as_instant,
     clean_field,
     iso,
     lock_constituents,
-    offset_of,
     order_by,
     org_today,
     require_constituent,
@@ -31,6 +29,7 @@ from core.constituents.relations_common import (
 from core.constituents.relationship_types import RelationshipTypeRecord, get_relationship_type
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
+from core.pagination import Page, offset_of
 from core.plugins.types import EventType
 
 EVENT_TYPES = [

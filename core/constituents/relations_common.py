@@ -6,10 +6,9 @@ merge and export functions of all three without an import cycle.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from core import db
 from core.context import current_actor
@@ -18,18 +17,6 @@ from core.plugins.registry import current_registry
 from core.validation import clean_text
 
 KINDS = ("individual", "organisation", "household")
-T = TypeVar("T")
-MAX_PER_PAGE = 200
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a list and the number of rows matching its filters."""
-
-    items: Sequence[T]
-    total: int
-    page: int
-    per_page: int
 
 
 def org_today() -> date:
@@ -118,15 +105,6 @@ async def lock_constituents(ids: Iterable[int]) -> None:
         await db.fetch_all(
             "SELECT id FROM core_constituent WHERE id = {} FOR UPDATE", constituent_id
         )
-
-
-def offset_of(page: int, per_page: int) -> int:
-    """The row offset of a 1-based page; InvalidInputError for out-of-range values."""
-    if page < 1:
-        raise InvalidInputError({"page": "must be at least 1"})
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        raise InvalidInputError({"per_page": f"must be between 1 and {MAX_PER_PAGE}"})
-    return (page - 1) * per_page
 
 
 def order_by(sort: str, columns: dict[str, str], tie_breaker: str) -> str:

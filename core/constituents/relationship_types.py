@@ -12,9 +12,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from core import audit, db
-from core.constituents.relations_common import KINDS, Page, as_bool, clean_field, offset_of
+from core.constituents.relations_common import KINDS, as_bool, clean_field
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
+from core.pagination import Page, offset_of
 from core.plugins.types import EventType
 
 TYPE_KINDS = ("any", *KINDS)

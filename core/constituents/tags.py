@@ -10,17 +10,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from core import audit, db
-from core.constituents.common import (
-    clean,
-    fetch_constituent,
-    like_pattern,
-    now,
-    page_window,
-    touch,
-)
+from core.constituents.common import clean, fetch_constituent, like_pattern, now, touch
 from core.constituents.schemas import TagIn, TagOut, TagPage, TagPatch, TagSummary
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
+from core.pagination import page_window
 from core.validation import fold
 
 TAG_COLUMNS = "t.id, t.name, t.description, t.created_at"

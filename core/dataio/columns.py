@@ -1,7 +1,7 @@
 """The CSV columns the importer reads and the exporter writes, with their accepted headers.
 
-Headers match case- and accent-insensitively, with ``_``, ``-``, ``.`` and spaces treated
-alike ("First name", "first_name", "FIRST-NAME"); English and Spanish names are accepted.
+Headers match case- and accent-insensitively, ignoring ``_``, ``-``, ``.`` and spaces
+("First name", "first_name", "FIRST-NAME"); English and Spanish names are accepted.
 Custom fields are columns named ``cf:<key>`` after the field's key.
 """
 
@@ -124,8 +124,11 @@ _SEPARATORS = re.compile(r"[\s_\-./]+")
 
 
 def header_key(header: str) -> str:
-    """The comparable form of a header: folded, separators as single spaces."""
-    return _SEPARATORS.sub(" ", fold(header.replace("\ufeff", ""))).strip()
+    """The comparable form of a header: folded, without spaces or separators.
+
+    "First name", "first_name", "FIRSTNAME" and "Address line 2"/"address_line2" all match.
+    """
+    return _SEPARATORS.sub("", fold(header.replace("\ufeff", "")))
 
 
 _LOOKUP: dict[str, str] = {}

@@ -198,6 +198,20 @@ def combined_sql(parts: list[Branch]) -> tuple[str, list[Any]]:
     return sql, [arg for p in parts for arg in p.args]
 
 
+async def fetch_planned_for_values(sql: str, args: list[Any]) -> list[dict[str, Any]]:
+    """Run the search query; on PostgreSQL planned for these very values.
+
+    The driver reuses prepared statements, and after five runs PostgreSQL may switch to a
+    generic plan that cannot know how selective the words are: at 100,000 constituents one
+    such plan scanned the table (200 ms) for a query the custom plan answers in 3 ms.
+    """
+    if db.is_sqlite():
+        return await db.fetch_all(sql, *args)
+    async with db.transaction():
+        await db.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        return await db.fetch_all(sql, *args)
+
+
 def match_reason(reason: str, row: dict[str, Any], parsed: ParsedQuery) -> str:
     """Say "postcode" or "email_prefix" when a text match came from those, not the name.
 
@@ -234,7 +248,7 @@ async def search_constituents(
     if not parts:
         return SearchResults(query=parsed.text, limit=limit, offset=offset)
     sql, args = combined_sql(parts)
-    rows = await db.fetch_all(sql, *args, limit + 1, offset)
+    rows = await fetch_planned_for_values(sql, [*args, limit + 1, offset])
     items = [
         SearchHit(
             id=int(row["id"]),

@@ -52,3 +52,9 @@ async def test_allowed_host_with_a_port_is_served(client: httpx.AsyncClient) -> 
     refused = await client.get("/healthz", headers={"Host": "evil.example.com:8000"})
     assert refused.status_code == 400
     assert refused.json()["detail"] == "This host name is not served here."
+
+
+async def test_front_door_points_at_the_api_documentation(client: httpx.AsyncClient) -> None:
+    response = await client.get("/")
+    assert response.status_code == 302
+    assert response.headers["location"] == "/schema"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 
@@ -54,3 +56,52 @@ async def test_switching_is_audited(api: httpx.AsyncClient) -> None:
     assert entries[0]["entity_id"] == "social"
     assert entries[0]["action"] == "disable"
     assert entries[0]["actor_kind"] == "token"
+
+
+async def test_cli_switch_reaches_a_running_app_through_the_state_table(
+    api: httpx.AsyncClient,
+    registry,
+    settings,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    monkeypatch.setenv("STEWARD_DATABASE_URL", settings.database_url)
+
+    async def steward(*args: str):  # type: ignore[no-untyped-def]
+        # The CLI runs its own event loop, as it does in a terminal: give it a thread.
+        return await asyncio.to_thread(CliRunner().invoke, main, list(args))
+
+    result = await steward("plugins", "disable", "volunteers")
+    assert result.exit_code == 0, result.output
+    assert "volunteers: disabled" in result.output
+    listed = await steward("plugins", "list")
+    assert "volunteers" in listed.output
+    assert "disabled" in listed.output
+
+    registry.state.invalidate()  # what the two-second cache expiry does in a running server
+    assert (await api.get("/api/v1/volunteers/")).status_code == 404
+    await steward("plugins", "enable", "volunteers")
+    registry.state.invalidate()
+    assert (await api.get("/api/v1/volunteers/")).status_code == 200
+
+
+async def test_state_cache_rereads_the_table_only_after_its_ttl(
+    registry,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from core.plugins import state
+
+    clock = [1000.0]
+    monkeypatch.setattr(state.time, "monotonic", lambda: clock[0])
+    cache = state.PluginStateCache({"social"})
+    await cache.refresh_if_stale()
+    assert cache.is_enabled("social")
+    await state.set_plugin_enabled("social", False)
+    await cache.refresh_if_stale()
+    assert cache.is_enabled("social"), "within the TTL the cached state is used"
+    clock[0] += state.TTL_SECONDS + 0.1
+    await cache.refresh_if_stale()
+    assert not cache.is_enabled("social")
