@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,27 +124,39 @@ def template_database(
     return str(path)
 
 
-@pytest.fixture
-async def database_url(template_database: str, tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh, migrated database for one test."""
+@asynccontextmanager
+async def cloned_database(template_database: str, folder: Path, label: str) -> AsyncIterator[str]:
+    """A fresh copy of the migrated template, removed afterwards; yields its URL.
+
+    On SQLite a file copy in ``folder``; on PostgreSQL ``CREATE DATABASE ... TEMPLATE``.
+    """
     if BACKEND != "postgresql":
-        target = tmp_path / "test.db"
+        target = folder / f"{label}.db"
         shutil.copyfile(template_database, target)
         yield f"sqlite:///{target}"
         return
     server_url, template = template_database.rsplit("/", 1)
-    name = f"steward_test_{os.getpid()}_{next(_counter)}"
+    name = f"steward_{label}_{os.getpid()}_{next(_counter)}"
     connection = await admin_connect(server_url)
     try:
         await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     finally:
         await connection.close()
-    yield f"{server_url}/{name}"
-    connection = await admin_connect(server_url)
     try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        yield f"{server_url}/{name}"
     finally:
-        await connection.close()
+        connection = await admin_connect(server_url)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+
+@pytest.fixture
+async def database_url(template_database: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, migrated database for one test."""
+    async with cloned_database(template_database, tmp_path, "test") as url:
+        yield url
 
 
 @pytest.fixture

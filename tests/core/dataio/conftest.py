@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,11 +10,10 @@ import pytest
 
 from core import db
 from core.hookimpl import hookimpl
-from core.pgserver import admin_connect
 from core.plugins.manifest import PluginInfo
 from core.plugins.registry import PluginRegistry
 from core.plugins.types import DomainEvent
-from core.testing import BACKEND
+from core.testing import cloned_database
 
 
 def write_csv(path: Path, text: str, encoding: str = "utf-8", bom: bool = False) -> Path:
@@ -103,21 +99,5 @@ def events(registry: PluginRegistry) -> EventRecorder:
 @pytest.fixture
 async def second_database_url(template_database: str, tmp_path: Path) -> AsyncIterator[str]:
     """Another fresh, migrated database (for round trips between two databases)."""
-    if BACKEND != "postgresql":
-        target = tmp_path / "second.db"
-        shutil.copyfile(template_database, target)
-        yield f"sqlite:///{target}"
-        return
-    server_url, template = template_database.rsplit("/", 1)
-    name = f"steward_second_{os.getpid()}_{uuid.uuid4().hex[:12]}"
-    connection = await admin_connect(server_url)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    finally:
-        await connection.close()
-    yield f"{server_url}/{name}"
-    connection = await admin_connect(server_url)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+    async with cloned_database(template_database, tmp_path, "second") as url:
+        yield url
