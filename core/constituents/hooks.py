@@ -9,6 +9,7 @@ from core.constituents import (
     api,
     contacts_api,
     fields_api,
+    merge_api,
     privacy,
     relations_api,
     relationship_types,
@@ -27,6 +28,7 @@ def steward_api_routes() -> Sequence[Any]:
         *contacts_api.ROUTES,
         *fields_api.ROUTES,
         *relations_api.ROUTES,
+        *merge_api.ROUTES,
     ]
 
 
@@ -45,6 +47,7 @@ def steward_permissions() -> Sequence[Permission]:
         Permission("custom_fields.manage", "Define custom fields", order=33),
         Permission("data.export", "Export personal data", "Subject-access exports", order=34),
         *relations_api.PERMISSIONS,
+        *merge_api.PERMISSIONS,
     ]
 
 
@@ -79,6 +82,7 @@ def steward_event_types() -> Sequence[EventType]:
             "custom_value.cleared", "A constituent's custom field value was cleared", order=34
         ),
         *relations_api.EVENT_TYPES,
+        *merge_api.EVENT_TYPES,
     ]
 
 
