@@ -21,7 +21,7 @@ from core.auth.middleware import AuthenticationMiddleware
 from core.plugins.registry import PluginRegistry, load_plugins
 from core.settings import Settings, load_settings
 from core.web.hosts import AllowedHostsMiddleware
-from core.web.mounting import admin_routers, api_routers, portal_routers
+from core.web.mounting import ADMIN_PREFIX, admin_routers, api_routers, portal_routers
 from core.web.security import add_security_headers
 
 logger = logging.getLogger("stewardship")
@@ -45,19 +45,6 @@ def boot(settings: Settings | None = None) -> PluginRegistry:
     return registry
 
 
-@get("/", opt={"public": True}, include_in_schema=False, status_code=302)
-async def home() -> Redirect:
-    """The front door: the admin UI when installed, else the API documentation."""
-    return Redirect(path="/admin/" if _has_admin_home() else "/schema")
-
-
-def _has_admin_home() -> bool:
-    from core.plugins.registry import current_registry
-
-    return any(r.value for r in current_registry().call_each_sync("steward_admin_routes")
-               if current_registry().by_name[r.plugin].internal)  # fmt: skip
-
-
 @get("/healthz", opt={"public": True}, include_in_schema=False)
 async def healthz() -> dict[str, str]:
     """Liveness and database reachability for load balancers and monitors."""
@@ -74,6 +61,14 @@ def create_app(
     """Build the web application: API, admin and portal of every enabled plugin."""
     registry = registry or boot(settings)
     settings = registry.settings
+
+    admin = admin_routers(registry)
+    front_door = "/admin/" if any(r.path == ADMIN_PREFIX for r in admin) else "/schema"
+
+    @get("/", opt={"public": True}, include_in_schema=False, status_code=302)
+    async def home() -> Redirect:
+        """The front door: core's admin UI when installed, else the API documentation."""
+        return Redirect(path=front_door)
 
     async def on_startup() -> None:
         await db.start_pool()
@@ -92,7 +87,7 @@ def create_app(
             home,
             healthz,
             *api_routers(registry),
-            *admin_routers(registry),
+            *admin,
             *portal_routers(registry),
             *extra_route_handlers,
         ],

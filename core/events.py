@@ -44,17 +44,15 @@ async def unit_of_work() -> AsyncIterator[None]:
         await dispatch(event)
 
 
-async def known_event_names() -> set[str]:
-    """Names declared by enabled plugins."""
-    return {t.name for t in await current_registry().collect("steward_event_types")}
-
-
 async def emit(name: str, payload: Mapping[str, Any]) -> DomainEvent:
     """Queue an event for dispatch after commit; must run inside :func:`unit_of_work`."""
     events = _pending.get()
     if events is None:
         raise RuntimeError(f"emit({name!r}) must run inside core.events.unit_of_work()")
-    if name not in await known_event_names():
+    registry = current_registry()
+    owner = registry.event_owner(name)
+    await registry.state.refresh_if_stale()
+    if owner is None or not registry.is_active(owner):
         raise UnknownEventError(f"event {name!r} is not declared by any enabled plugin")
     event = DomainEvent(
         name=name,

@@ -18,9 +18,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from core import db
+from core.clock import as_utc
 from core.errors import StewardError
 
 RETENTION = timedelta(days=1)
@@ -47,13 +47,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 async def _lock_keys(keys: Sequence[str]) -> None:
     """Serialise concurrent checks of the same keys for the rest of the transaction."""
     if db.is_sqlite():
@@ -72,7 +65,7 @@ async def _retry_after(key: str, limit: int, since: datetime, window: timedelta)
     )
     if row is None or int(row["n"] or 0) < limit or row["oldest"] is None:
         return 0
-    free_at = _aware(row["oldest"]) + window
+    free_at = as_utc(row["oldest"]) + window
     return max(1, math.ceil((free_at - _now()).total_seconds()))
 
 

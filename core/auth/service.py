@@ -9,11 +9,11 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from core import audit, db
 from core.auth.passwords import hash_password, password_problem
 from core.auth.principal import ALL_PERMISSIONS, Principal
+from core.clock import as_utc
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
 from core.validation import normalise_email
@@ -213,7 +213,7 @@ async def principal_for_token(secret: str) -> Principal | None:
     )
     if row is None or row["revoked_at"] is not None or not row["is_active"]:
         return None
-    if row["expires_at"] is not None and _aware(row["expires_at"]) <= _now():
+    if row["expires_at"] is not None and as_utc(row["expires_at"]) <= _now():
         return None
     granted = await user_permissions(int(row["user_id"]))
     scopes = row["scopes"]
@@ -229,9 +229,3 @@ async def principal_for_token(secret: str) -> Principal | None:
         via="token",
         token_id=int(row["id"]),
     )
-
-
-def _aware(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

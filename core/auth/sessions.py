@@ -10,11 +10,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from core import db
 from core.auth.principal import Principal
 from core.auth.service import hash_secret, user_permissions
+from core.clock import as_utc
 
 SESSION_COOKIE = "steward_session"
 
@@ -31,12 +31,6 @@ class NewSession:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 async def create_session(
@@ -75,7 +69,7 @@ async def principal_for_session(cookie_value: str) -> Principal | None:
     )
     if row is None or row["revoked_at"] is not None or not row["is_active"]:
         return None
-    if _aware(row["expires_at"]) <= _now():
+    if as_utc(row["expires_at"]) <= _now():
         return None
     return Principal(
         user_id=int(row["user_id"]),

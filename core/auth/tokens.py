@@ -18,6 +18,7 @@ from core.auth import service
 from core.auth.listing import order_by
 from core.auth.permissions import MANAGE_USERS, check_known, parse_permissions
 from core.auth.principal import ALL_PERMISSIONS, Principal
+from core.clock import as_utc_or_none
 from core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from core.events import unit_of_work
 from core.pagination import Page, offset_of
@@ -56,17 +57,8 @@ class IssuedToken:
     secret: str
 
 
-def _aware(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _record(row: dict[str, Any]) -> TokenRecord:
-    created_at = _aware(row["created_at"])
+    created_at = as_utc_or_none(row["created_at"])
     assert created_at is not None
     return TokenRecord(
         id=int(row["id"]),
@@ -75,9 +67,9 @@ def _record(row: dict[str, Any]) -> TokenRecord:
         prefix=str(row["prefix"]),
         scopes=parse_permissions(row["scopes"]),
         created_at=created_at,
-        last_used_at=_aware(row["last_used_at"]),
-        expires_at=_aware(row["expires_at"]),
-        revoked_at=_aware(row["revoked_at"]),
+        last_used_at=as_utc_or_none(row["last_used_at"]),
+        expires_at=as_utc_or_none(row["expires_at"]),
+        revoked_at=as_utc_or_none(row["revoked_at"]),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from core import audit, db
@@ -19,6 +19,7 @@ from core.auth.listing import like_pattern, order_by
 from core.auth.passwords import hash_password, password_problem
 from core.auth.permissions import count_user_managers, ensure_user_managers_remain
 from core.auth.sessions import revoke_user_sessions
+from core.clock import as_utc_or_none
 from core.errors import InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
 from core.pagination import Page, offset_of
@@ -52,15 +53,6 @@ class UserRecord:
     has_password: bool
 
 
-def _aware(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 async def _roles_by_user(user_ids: Sequence[int]) -> dict[int, list[str]]:
     if not user_ids:
         return {}
@@ -77,7 +69,7 @@ async def _roles_by_user(user_ids: Sequence[int]) -> dict[int, list[str]]:
 
 
 def _record(row: dict[str, Any], roles: list[str]) -> UserRecord:
-    created_at = _aware(row["created_at"])
+    created_at = as_utc_or_none(row["created_at"])
     assert created_at is not None
     return UserRecord(
         id=int(row["id"]),
@@ -87,7 +79,7 @@ def _record(row: dict[str, Any], roles: list[str]) -> UserRecord:
         locale=str(row["locale"]),
         roles=roles,
         created_at=created_at,
-        last_login_at=_aware(row["last_login_at"]),
+        last_login_at=as_utc_or_none(row["last_login_at"]),
         has_password=bool(row["has_password"]),
     )
 

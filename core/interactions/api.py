@@ -13,7 +13,7 @@ from core.errors import InvalidInputError
 from core.interactions import queries, service
 from core.interactions.catalog import interaction_types
 from core.interactions.queries import TimelineFilters, org_today
-from core.interactions.records import MAX_ID, MAX_PER_PAGE, Interaction
+from core.interactions.records import MAX_ID, Interaction
 from core.interactions.schemas import (
     Channel,
     FollowUpIn,
@@ -25,13 +25,14 @@ from core.interactions.schemas import (
     InteractionPatch,
     InteractionTypeOut,
 )
+from core.pagination import MAX_PAGE, MAX_PER_PAGE
 
 READ = "interactions.read"
 WRITE = "interactions.write"
 
 # Unbounded on purpose: an id that cannot exist is a 404, like any other missing id.
 InteractionId = FromPath[int]
-PageNumber = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
+PageNumber = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)]
 PerPage = Annotated[int, QueryParameter(ge=1, le=MAX_PER_PAGE)]
 
 

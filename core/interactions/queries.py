@@ -21,10 +21,9 @@ from core.interactions.records import (
     FollowUpCounts,
     FollowUpPage,
     Interaction,
-    Page,
     from_row,
-    offset_of,
 )
+from core.pagination import Page, offset_of
 from core.plugins.registry import current_registry
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from core import db
 from core.errors import InvalidInputError, NotFoundError
 from core.interactions.catalog import load_payload
+from core.pagination import Page
 
-T = TypeVar("T")
-MAX_PER_PAGE = 200
 MAX_ID = 2_147_483_647  # PostgreSQL ``serial``: larger ids cannot exist (and cannot be bound)
 
 # Every stored column, qualified with the ``i`` alias used by every read query.
@@ -82,16 +81,6 @@ class Interaction:
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a list, with the number of matching rows."""
-
-    items: Sequence[T]
-    total: int
-    page: int
-    per_page: int
-
-
-@dataclass(frozen=True)
 class FollowUpCounts:
     """Open follow-ups in a scope and how many of them are overdue."""
 
@@ -104,18 +93,6 @@ class FollowUpPage(Page[Interaction]):
     """A page of follow-ups plus the open/overdue counts of the owner scope."""
 
     counts: FollowUpCounts = field(default_factory=lambda: FollowUpCounts(0, 0))
-
-
-def offset_of(page: int, per_page: int) -> int:
-    """The row offset of a 1-based page; InvalidInputError for out-of-range values."""
-    errors = {}
-    if page < 1 or page > 1_000_000:
-        errors["page"] = "must be between 1 and 1000000"
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        errors["per_page"] = f"must be between 1 and {MAX_PER_PAGE}"
-    if errors:
-        raise InvalidInputError(errors)
-    return (page - 1) * per_page
 
 
 def as_datetime(value: Any) -> datetime:

@@ -9,7 +9,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from core.interactions.catalog import KEY_MAX_LENGTH, RegisteredType
 from core.interactions.fields import BODY_MAX, EXTERNAL_REF_MAX, PURPOSE_MAX, SUBJECT_MAX
-from core.interactions.records import MAX_ID, FollowUpPage, Interaction, Page
+from core.interactions.records import MAX_ID, FollowUpPage, Interaction
+from core.pagination import Page
 
 Channel = Literal["email", "phone", "meeting", "letter", "sms", "social", "web", "event", "other"]
 Direction = Literal["inbound", "outbound", "internal"]

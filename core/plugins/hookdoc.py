@@ -68,7 +68,8 @@ Conventions:
   core calls each plugin separately, skips plugins that are switched off, and sorts by
   `order`, so behaviour never depends on registration order.
 - `async def` implementations are awaited by core, except for boot hooks that build the
-  application (routes, template folders, CLI commands, Jinja environment), which must be sync.
+  application (routes, template folders, CLI commands, Jinja environment, event types),
+  which must be sync.
 - A misspelled hook name fails at start-up (`check_pending`).
 - The value types (`Permission`, `InteractionType`, `NavItem`, ...) are importable from `core`.
 """

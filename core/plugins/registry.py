@@ -53,6 +53,7 @@ class PluginRegistry:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.state = PluginStateCache({m.name for m in self.manifests if m.toggleable})
+        self._event_owners: dict[str, str] | None = None
 
     # -- loading --------------------------------------------------------------------------
 
@@ -68,8 +69,7 @@ class PluginRegistry:
             module = import_module(manifest.hooks)
             self.pm.register(module, name=manifest.name)
         self.pm.check_pending()
-        for result in self.call_each_sync("steward_configure", settings=self.settings):
-            del result
+        self.call_each_sync("steward_configure", settings=self.settings)
 
     def add_plugin(self, manifest: PluginInfo, implementation: object) -> None:
         """Register one more plugin object after boot (tests, embedding); it runs last.
@@ -91,7 +91,21 @@ class PluginRegistry:
             self.state.toggleable.add(manifest.name)
         self.pm.register(implementation, name=manifest.name)
         self.pm.check_pending()
+        self._event_owners = None
         self.collect_sync("steward_configure", include_inactive=True, settings=self.settings)
+
+    def event_owner(self, name: str) -> str | None:
+        """The plugin that declared event ``name`` (``steward_event_types``), or None.
+
+        Declarations are static, so they are read once and kept.
+        """
+        if self._event_owners is None:
+            self._event_owners = {
+                event.name: result.plugin
+                for result in self.call_each_sync("steward_event_types")
+                for event in result.value
+            }
+        return self._event_owners.get(name)
 
     # -- calling --------------------------------------------------------------------------
 
