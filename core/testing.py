@@ -271,3 +271,66 @@ async def make_api_client(
     yield make
     for made in clients:
         await made.aclose()
+
+
+class BrowserSession(httpx.AsyncClient):
+    """A client signed in through the admin login form, like a browser with a cookie.
+
+    ``csrf`` is the session's CSRF token; :meth:`submit` posts a form with it, as the
+    admin pages do.
+    """
+
+    csrf: str = ""
+
+    async def submit(
+        self, url: str, data: dict[str, Any] | list[tuple[str, str]] | None = None
+    ) -> httpx.Response:
+        """POST an HTML form (with the ``_csrf`` field) without following redirects."""
+        pairs = list(data.items()) if isinstance(data, dict) else list(data or [])
+        fields: dict[str, list[str]] = {"_csrf": [self.csrf]}
+        for key, value in pairs:
+            values = value if isinstance(value, list) else [value]
+            fields.setdefault(key, []).extend(str(v) for v in values)
+        return await self.post(url, data=fields)
+
+
+async def sign_in_to_admin(application: Litestar, user: TestUser) -> BrowserSession:
+    """A :class:`BrowserSession` for ``user``, signed in through ``POST /admin/login``."""
+    session = BrowserSession(
+        transport=httpx.ASGITransport(app=application),  # type: ignore[arg-type]
+        base_url=f"http://{TEST_HOST}",
+    )
+    response = await session.post(
+        "/admin/login", data={"email": user.email, "password": user.password}
+    )
+    if response.status_code != 303:
+        raise AssertionError(f"admin sign-in failed: {response.status_code} {response.text}")
+    me = await session.get("/api/v1/auth/me")
+    session.csrf = str(me.json()["csrf_token"])
+    return session
+
+
+@pytest.fixture
+async def admin_ui(app: Litestar, admin: TestUser) -> AsyncIterator[BrowserSession]:
+    """The administrator signed in to the admin UI with a session cookie."""
+    session = await sign_in_to_admin(app, admin)
+    yield session
+    await session.aclose()
+
+
+@pytest.fixture
+async def make_admin_ui(
+    app: Litestar,
+) -> AsyncIterator[Callable[..., Awaitable[BrowserSession]]]:
+    """Factory: ``await make_admin_ui(roles=["viewer"])`` signs in a new staff user."""
+    sessions: list[BrowserSession] = []
+
+    async def make(roles: list[str] | None = None) -> BrowserSession:
+        user = await create_test_user(f"staff{len(sessions)}@example.org", roles or ["staff"])
+        session = await sign_in_to_admin(app, user)
+        sessions.append(session)
+        return session
+
+    yield make
+    for session in sessions:
+        await session.aclose()

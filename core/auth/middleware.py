@@ -15,30 +15,15 @@ from core.auth.principal import PRINCIPAL_SCOPE_KEY, Principal
 from core.auth.service import principal_for_token
 from core.auth.sessions import SESSION_COOKIE, principal_for_session
 from core.context import acting_as
-
-
-def _header(scope: Scope, name: bytes) -> str:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            return str(value.decode("latin-1"))
-    return ""
-
-
-def _cookie(scope: Scope, name: str) -> str:
-    raw = _header(scope, b"cookie")
-    for part in raw.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name:
-            return value
-    return ""
+from core.web.scope import scope_cookie, scope_header
 
 
 async def resolve_principal(scope: Scope) -> Principal | None:
     """The principal for a request's credentials, or None."""
-    authorization = _header(scope, b"authorization")
+    authorization = scope_header(scope, b"authorization")
     if authorization.lower().startswith("bearer "):
         return await principal_for_token(authorization[7:].strip())
-    cookie = _cookie(scope, SESSION_COOKIE)
+    cookie = scope_cookie(scope, SESSION_COOKIE)
     if cookie:
         return await principal_for_session(cookie)
     return None

@@ -18,6 +18,7 @@ INTERNAL_MANIFESTS: tuple[str, ...] = (
     "core.dataio.manifest:PLUGIN",
     "core.interactions.manifest:PLUGIN",
     "core.jobs.manifest:PLUGIN",
+    "admin.manifest:PLUGIN",
 )
 
 
