@@ -28,12 +28,12 @@ lint: install
 	$(BIN)/mypy core admin portal plugins
 
 test-sqlite: install
-	bash scripts/ensure-chromium
+	bash scripts/ensure-system-packages
 	STEWARD_TEST_DATABASE=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-postgres: install
 	bash scripts/ensure-postgres
-	bash scripts/ensure-chromium
+	bash scripts/ensure-system-packages
 	STEWARD_TEST_DATABASE=postgresql $(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgres

@@ -1,3 +1,3 @@
 """Root pytest configuration: the Stewardship fixtures for core, plugins and tests."""
 
-pytest_plugins = ["core.testing"]
+pytest_plugins = ["core.testing", "core.testing_browser"]

@@ -6,18 +6,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar import Request, Response, get, post
-from litestar.datastructures import Cookie
 from litestar.exceptions import PermissionDeniedException
 
 from core.auth import login as login_service
-from core.auth.api import session_cookie
+from core.auth.api import login_context, session_cookie
 from core.auth.login import InvalidCredentialsError
 from core.auth.principal import principal_of
 from core.auth.ratelimit import RateLimitedError
-from core.auth.sessions import SESSION_COOKIE
-from core.i18n import LOCALE_COOKIE, normalise_locale
 from core.i18n import gettext as _
+from core.i18n import normalise_locale
 from core.settings import Settings
+from core.web.locale import language_cookie
 from core.web.pages import flash_cookie, read_flashes, render_html, safe_next
 
 ADMIN_HOME = "/admin/"
@@ -77,16 +76,8 @@ async def login_submit(request: Request[Any, Any, Any]) -> Response[Any]:
             request, email=email, error=_("Enter your email and password."), status=400
         )
     settings = _settings(request)
-    context = login_service.LoginRequest(
-        ip=request.client.host if request.client else "",
-        user_agent=request.headers.get("user-agent", ""),
-        presented_session=request.cookies.get(SESSION_COOKIE, ""),
-        max_age_seconds=settings.session_max_age_seconds,
-        rate_limit_per_minute=settings.login_rate_limit_per_minute,
-        request_id=request.scope.get("state", {}).get("request_id"),
-    )
     try:
-        result = await login_service.login(email, password, context)
+        result = await login_service.login(email, password, login_context(request))
     except InvalidCredentialsError:
         return _login_page(
             request, email=email, error=_("Incorrect email or password."), status=401
@@ -117,14 +108,8 @@ async def switch_language(request: Request[Any, Any, Any]) -> Response[None]:
     form = await request.form()
     locale = normalise_locale(str(form.get("locale") or "")) or _settings(request).locale
     target = safe_next(str(form.get("next") or ""), "/", ADMIN_HOME)
-    language = Cookie(
-        key=LOCALE_COOKIE,
-        value=locale,
-        max_age=365 * 24 * 3600,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=_settings(request).public_base_url.lower().startswith("https://"),
+    language = language_cookie(
+        locale, secure=_settings(request).public_base_url.lower().startswith("https://")
     )
     return Response(None, status_code=303, headers={"Location": target}, cookies=[language])
 

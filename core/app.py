@@ -23,12 +23,14 @@ from core.auth.middleware import AuthenticationMiddleware
 from core.i18n import package_locale_dir, register_catalogue_packages
 from core.plugins.registry import PluginRegistry, load_plugins
 from core.settings import Settings, load_settings
+from core.system.org_settings import sync_app
 from core.web.errors import html_aware
 from core.web.hosts import AllowedHostsMiddleware
 from core.web.locale import LocaleMiddleware
 from core.web.mounting import ADMIN_PREFIX, admin_routers, api_routers, portal_routers
 from core.web.security import add_security_headers
 from core.web.templates import build_jinja_env
+from portal.auth.middleware import PortalAuthenticationMiddleware
 
 logger = logging.getLogger("stewardship")
 VERSION = "0.1.0"
@@ -107,6 +109,7 @@ def create_app(
             await migrations.migrate(registry.manifests)
         await migrations.ensure_migrated(registry.manifests)
         await registry.call_each("steward_startup", settings=settings)
+        sync_app(app)  # organisation settings saved at runtime (core/system/org_settings.py)
 
     async def on_shutdown() -> None:
         await registry.call_each("steward_shutdown", settings=settings)
@@ -132,6 +135,7 @@ def create_app(
             AllowedHostsMiddleware(settings.allowed_hosts),
             LocaleMiddleware(settings.locale),
             AuthenticationMiddleware(),
+            PortalAuthenticationMiddleware(),
         ],
         before_send=[add_security_headers],
         exception_handlers=html_aware(EXCEPTION_HANDLERS),

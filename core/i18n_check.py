@@ -63,21 +63,13 @@ def marked_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
 
 def untranslated(locale: str = "es") -> dict[str, str]:
     """Messages without a translation in ``locale``, with where each first appears."""
-    catalogue = translations_for(locale)
+    messages = list(marked_messages())  # registers every package's catalogue first
+    catalogue = getattr(translations_for(locale), "_catalog", {})
     missing: dict[str, str] = {}
-    for text, where in marked_messages():
-        if text in missing:
-            continue
-        if not catalogue.gettext(text) or catalogue.gettext(text) == text:
-            if not _translation_equals_source(catalogue, text):
-                missing[text] = where
+    for text, where in messages:
+        if not catalogue.get(text):
+            missing.setdefault(text, where)
     return missing
-
-
-def _translation_equals_source(catalogue: object, text: str) -> bool:
-    """True when the catalogue really holds the message, translated to the same text."""
-    catalog = getattr(catalogue, "_catalog", {})
-    return bool(catalog.get(text))
 
 
 def po_entry(text: str, where: str) -> str:

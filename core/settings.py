@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -83,6 +83,21 @@ class Settings(BaseSettings):
     )
     session_max_age_seconds: int = Field(default=8 * 3600, ge=300, le=30 * 86400)
     login_rate_limit_per_minute: int = Field(default=10, ge=1, le=1000)
+    mail_backend: Literal["outbox", "smtp"] = Field(
+        default="outbox",
+        description="outbox: record mail for the admin outbox only; smtp: deliver by SMTP too.",
+    )
+    mail_from: str = Field(default="Stewardship <noreply@localhost>", min_length=3, max_length=300)
+    mail_delivery: Literal["queue", "inline"] = Field(
+        default="queue",
+        description="SMTP delivery from a background job (queue) or during the request (inline).",
+    )
+    smtp_host: str = Field(default="localhost", min_length=1, max_length=255)
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = Field(default=None, max_length=255)
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
 
     @field_validator("database_url")
     @classmethod

@@ -29,11 +29,11 @@ import pytest
 from litestar import Litestar
 
 from core import db, migrations
-from core.app import boot, create_app
+from core.app import boot, create_app, tables_of
 from core.auth.passwords import use_fast_hashing_for_tests
 from core.context import SYSTEM, acting_as
 from core.pgserver import PostgresServer, admin_connect
-from core.plugins.registry import PluginRegistry
+from core.plugins.registry import PluginRegistry, make_current
 from core.settings import Settings
 
 BACKEND = os.environ.get("STEWARD_TEST_DATABASE", "sqlite")
@@ -165,22 +165,98 @@ def settings(database_url: str) -> Settings:
     return base_settings(database_url)
 
 
+@dataclass
+class _Reusable:
+    """A registry (and the app built on it) kept for the next test with the same settings.
+
+    Building the Litestar app registers several hundred route handlers (over a second), so
+    tests whose settings differ only in their database share one registry and one app: each
+    test still gets its own fresh database, and the plugin-state cache is reset. A test that
+    changes the registry's settings or plugins spoils the entry, which is then dropped.
+    """
+
+    registry: PluginRegistry
+    key: str
+    plugins: tuple[str, ...]
+    app: Litestar | None = None
+    app_plugins: tuple[str, ...] = ()
+
+    def still_clean(self) -> bool:
+        """True when the test left settings and plugins as they were."""
+        return (
+            settings_key(self.registry.settings) == self.key
+            and plugin_names(self.registry) == self.plugins
+        )
+
+
+_REUSABLE: dict[str, _Reusable] = {}
+_REUSABLE_LIMIT = 6
+
+
+def settings_key(settings: Settings) -> str:
+    """Every setting except the database, as text (what decides whether a registry fits)."""
+    return repr(sorted(settings.model_dump(exclude={"database_url"}).items()))
+
+
+def plugin_names(registry: PluginRegistry) -> tuple[str, ...]:
+    """The registry's enabled plugins, in order."""
+    return tuple(m.name for m in registry.manifests)
+
+
+def _reuse(entry: _Reusable, settings: Settings) -> PluginRegistry:
+    """Point a kept registry at this test's database."""
+    loaded = entry.registry
+    loaded.settings.database_url = settings.database_url
+    db.configure(settings.database_url, tables_of(loaded))
+    make_current(loaded)
+    loaded.state.invalidate()
+    return loaded
+
+
+def _keep(loaded: PluginRegistry, key: str) -> _Reusable:
+    if len(_REUSABLE) >= _REUSABLE_LIMIT:
+        _REUSABLE.pop(next(iter(_REUSABLE)))
+    entry = _Reusable(loaded, key, plugin_names(loaded))
+    _REUSABLE[key] = entry
+    return entry
+
+
 @pytest.fixture
 async def registry(settings: Settings) -> AsyncIterator[PluginRegistry]:
     """Plugins loaded and the database opened (no web app)."""
-    loaded = boot(settings)
+    key = settings_key(settings)
+    entry = _REUSABLE.get(key)
+    if entry is not None and entry.still_clean():
+        loaded = _reuse(entry, settings)
+    else:
+        loaded = boot(settings)
+        entry = _keep(loaded, key)
     await db.start_pool()
     try:
         with acting_as(SYSTEM):
             yield loaded
     finally:
         await db.close_pool()
+        if not entry.still_clean():
+            _REUSABLE.pop(key, None)
+
+
+def _app_for(loaded: PluginRegistry) -> Litestar:
+    """The app kept with this registry when its plugins are unchanged, else a new one."""
+    entry = next((e for e in _REUSABLE.values() if e.registry is loaded), None)
+    names = plugin_names(loaded)
+    if entry is not None and entry.app is not None and entry.app_plugins == names:
+        return entry.app
+    application = create_app(registry=loaded)
+    if entry is not None:
+        entry.app, entry.app_plugins = application, names
+    return application
 
 
 @pytest.fixture
 async def app(registry: PluginRegistry) -> AsyncIterator[Litestar]:
     """The web application with its lifespan running."""
-    application = create_app(registry=registry)
+    application = _app_for(registry)
     # Litestar's lifespan() opens an anyio cancel scope that must close in the task that
     # opened it; pytest-asyncio tears fixtures down in another task, so call the hooks here.
     for hook in application.on_startup:

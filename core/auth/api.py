@@ -54,6 +54,19 @@ def session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
     )
 
 
+def login_context(request: Request[Any, Any, Any]) -> login_service.LoginRequest:
+    """The client and session policy a staff login needs, read from the request."""
+    settings = _settings(request)
+    return login_service.LoginRequest(
+        ip=request.client.host if request.client else "",
+        user_agent=request.headers.get("user-agent", ""),
+        presented_session=request.cookies.get(SESSION_COOKIE, ""),
+        max_age_seconds=settings.session_max_age_seconds,
+        rate_limit_per_minute=settings.login_rate_limit_per_minute,
+        request_id=request.scope.get("state", {}).get("request_id"),
+    )
+
+
 def json_body_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """415 unless the body is JSON: a cross-site HTML form cannot send that without CORS."""
     media_type = connection.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -73,16 +86,8 @@ def json_body_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteH
 async def login(request: Request[Any, Any, Any], data: JSONBody[LoginIn]) -> Response[LoginOut]:
     """Sign in with email and password: sets the session cookie, returns the CSRF token."""
     settings = _settings(request)
-    context = login_service.LoginRequest(
-        ip=request.client.host if request.client else "",
-        user_agent=request.headers.get("user-agent", ""),
-        presented_session=request.cookies.get(SESSION_COOKIE, ""),
-        max_age_seconds=settings.session_max_age_seconds,
-        rate_limit_per_minute=settings.login_rate_limit_per_minute,
-        request_id=request.scope.get("state", {}).get("request_id"),
-    )
     try:
-        result = await login_service.login(data.email, data.password, context)
+        result = await login_service.login(data.email, data.password, login_context(request))
     except RateLimitedError as exc:
         raise TooManyRequestsException(
             detail=str(exc), headers={"Retry-After": str(exc.retry_after)}

@@ -7,6 +7,7 @@ full-text search lives in the search area.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,7 +53,10 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-async def list_constituents(
+Condition = tuple[str, list[Any]]
+
+
+def filter_conditions(
     *,
     kind: str | None = None,
     lifecycle_stage: str | None = None,
@@ -62,17 +66,14 @@ async def list_constituents(
     created_from: datetime | None = None,
     created_to: datetime | None = None,
     include_deleted: bool = False,
-    sort: str = "sort_name",
-    page: int = 1,
-    per_page: int = 50,
-) -> ConstituentPage:
-    """A page of constituents matching every given filter.
+    extra: Sequence[Condition] = (),
+) -> Condition:
+    """The ``WHERE`` clause (empty or starting with a space) and arguments for the filters.
 
-    ``created_from`` is inclusive and ``created_to`` exclusive; deleted constituents are
-    left out unless ``include_deleted``.
+    ``extra`` holds further conditions on ``c.id`` with ``{}`` placeholders, such as the
+    plugins' segment filters (:class:`core.plugins.types.SegmentFilter`); each is wrapped in
+    parentheses and joined with ``AND``.
     """
-    limit, offset = page_window(page, per_page)
-    ordering = order_by(sort)
     conditions: list[str] = []
     args: list[Any] = []
     if not include_deleted:
@@ -109,7 +110,46 @@ async def list_constituents(
     if created_to is not None:
         conditions.append("c.created_at < {}")
         args.append(_utc(created_to))
+    for sql, extra_args in extra:
+        conditions.append(f"({sql})")
+        args.extend(extra_args)
     where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+    return where, args
+
+
+async def list_constituents(
+    *,
+    kind: str | None = None,
+    lifecycle_stage: str | None = None,
+    tag_id: int | None = None,
+    deceased: bool | None = None,
+    q: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    include_deleted: bool = False,
+    extra: Sequence[Condition] = (),
+    sort: str = "sort_name",
+    page: int = 1,
+    per_page: int = 50,
+) -> ConstituentPage:
+    """A page of constituents matching every given filter.
+
+    ``created_from`` is inclusive and ``created_to`` exclusive; deleted constituents are
+    left out unless ``include_deleted``; ``extra`` as in :func:`filter_conditions`.
+    """
+    limit, offset = page_window(page, per_page)
+    ordering = order_by(sort)
+    where, args = filter_conditions(
+        kind=kind,
+        lifecycle_stage=lifecycle_stage,
+        tag_id=tag_id,
+        deceased=deceased,
+        q=q,
+        created_from=created_from,
+        created_to=created_to,
+        include_deleted=include_deleted,
+        extra=extra,
+    )
     total = await db.fetch_value("SELECT COUNT(*) AS n FROM core_constituent c" + where, *args)
     rows = await db.fetch_all(
         f"SELECT {SUMMARY_COLUMNS} FROM core_constituent c{where} "

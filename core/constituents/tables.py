@@ -208,6 +208,17 @@ class ContactBlock(Table, tablename="core_contact_block"):
     lifted_by = Varchar(length=200, null=True, default=None)
 
 
+class SavedSegment(Table, tablename="core_saved_segment"):
+    """A named constituent list filter (the list page's query string), shared by all staff."""
+
+    id = Serial(primary_key=True)
+    name = Varchar(length=100, unique=True)
+    query = Text(default="")
+    created_by = Varchar(length=200, default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
 ALL_TABLES: list[type[Table]] = [
     Constituent,
     Email,
@@ -222,4 +233,5 @@ ALL_TABLES: list[type[Table]] = [
     HouseholdMember,
     ConsentRecord,
     ContactBlock,
+    SavedSegment,
 ]

@@ -50,6 +50,7 @@ def demo_login() -> None:
     email, password, url = run_async(work)
     click.echo("")
     click.secho(f"  Stewardship is starting on {url}", bold=True)
+    click.echo(f"  Admin UI:    {url}/admin/")
     click.echo(f"  Staff login: {email}")
     click.echo(f"  Password:    {password}   (new each time `make run` starts)")
     click.echo(f"  API docs:    {url}/schema")

@@ -18,7 +18,9 @@ INTERNAL_MANIFESTS: tuple[str, ...] = (
     "core.dataio.manifest:PLUGIN",
     "core.interactions.manifest:PLUGIN",
     "core.jobs.manifest:PLUGIN",
+    "core.mail.manifest:PLUGIN",
     "admin.manifest:PLUGIN",
+    "portal.manifest:PLUGIN",
 )
 
 

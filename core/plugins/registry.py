@@ -245,6 +245,13 @@ def load_plugins(settings: Settings) -> PluginRegistry:
     return registry
 
 
+def make_current(registry: PluginRegistry) -> None:
+    """Make an already loaded registry this process's current one (the test suite reuses
+    registries between tests that share their settings)."""
+    global _current
+    _current = registry
+
+
 def current_registry() -> PluginRegistry:
     """The registry of this process; fails loudly before :func:`load_plugins`."""
     if _current is None:

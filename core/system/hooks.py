@@ -7,7 +7,8 @@ from typing import Any
 
 from core.hookimpl import hookimpl
 from core.plugins.types import EventType, Permission
-from core.system import api
+from core.settings import Settings
+from core.system import api, org_settings
 
 
 @hookimpl
@@ -23,7 +24,20 @@ def steward_permissions() -> Sequence[Permission]:
 @hookimpl
 def steward_event_types() -> Sequence[EventType]:
     """Events about the system itself."""
-    return [EventType("plugin.switched", "An installed plugin was turned on or off", order=1)]
+    return [
+        EventType("plugin.switched", "An installed plugin was turned on or off", order=1),
+        EventType(
+            "org_settings.changed",
+            "Organisation settings (name, time zone, fiscal year, ...) were changed",
+            order=2,
+        ),
+    ]
+
+
+@hookimpl
+async def steward_startup(settings: Settings) -> None:
+    """Apply the organisation settings saved in the admin UI over the file/env values."""
+    await org_settings.apply_stored(settings)
 
 
 @hookimpl

@@ -31,3 +31,12 @@ class AuditEntry(Table, tablename="core_audit_log"):
     after = JSON(null=True)
     request_id = Varchar(length=64, null=True)
     redacted = Boolean(default=False)
+
+
+class OrgSetting(Table, tablename="core_org_setting"):
+    """An organisation setting changed at runtime; it overrides steward.toml and the env."""
+
+    key = Varchar(length=60, primary_key=True)
+    value = Varchar(length=400)  # JSON-encoded
+    changed_at = Timestamptz()
+    changed_by = Varchar(length=200, null=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.datastructures import Cookie
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -27,3 +28,19 @@ class LocaleMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         with use_locale(locale_for(scope, self.default_locale)):
             await next_app(scope, receive, send)
+
+
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def language_cookie(locale: str, *, secure: bool) -> Cookie:
+    """The cookie that remembers a visitor's chosen language (admin and portal)."""
+    return Cookie(
+        key=LOCALE_COOKIE,
+        value=locale,
+        max_age=LANGUAGE_COOKIE_MAX_AGE,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )

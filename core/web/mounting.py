@@ -90,4 +90,8 @@ def portal_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
 
 def portal_routers(registry: PluginRegistry) -> list[Router]:
     """Routers for ``steward_portal_routes``, behind the portal sign-in guard."""
-    return _routers_for(registry, "steward_portal_routes", PORTAL_PREFIX, [portal_guard])
+    from portal.auth.csrf import portal_csrf_guard
+
+    return _routers_for(
+        registry, "steward_portal_routes", PORTAL_PREFIX, [portal_guard, portal_csrf_guard]
+    )

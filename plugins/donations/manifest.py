@@ -1,6 +1,7 @@
 """Manifest of the ``donations`` plugin (read without importing its code)."""
 
 from core.plugins.manifest import PluginInfo
+from plugins.donations.config import DonationsSettings
 
 PLUGIN = PluginInfo(
     name="donations",
@@ -9,4 +10,5 @@ PLUGIN = PluginInfo(
     hooks="plugins.donations.hooks",
     description="Gifts, pledges, recurring giving, receipts and fundraising reports.",
     piccolo_app="plugins.donations.piccolo_app",
+    settings=DonationsSettings,
 )

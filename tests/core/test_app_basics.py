@@ -54,7 +54,7 @@ async def test_allowed_host_with_a_port_is_served(client: httpx.AsyncClient) -> 
     assert refused.json()["detail"] == "This host name is not served here."
 
 
-async def test_front_door_points_at_the_api_documentation(client: httpx.AsyncClient) -> None:
+async def test_front_door_points_at_the_admin_ui(client: httpx.AsyncClient) -> None:
     response = await client.get("/")
     assert response.status_code == 302
-    assert response.headers["location"] == "/schema"
+    assert response.headers["location"] == "/admin/"

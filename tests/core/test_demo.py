@@ -35,23 +35,6 @@ async def test_demo_builds_people_households_timelines_and_consent(
     assert audit_rows >= 25
 
 
-async def test_same_seed_gives_the_same_people(registry: PluginRegistry) -> None:
-    async def individuals() -> list[str]:
-        rows = await db.fetch_all(
-            "SELECT sort_name FROM core_constituent WHERE kind = {} ORDER BY id", "individual"
-        )
-        return [r["sort_name"] for r in rows]
-
-    await build_demo(registry, seed=5, size=6)
-    first = await individuals()
-    await db.execute("DELETE FROM core_constituent")
-    await build_demo(registry, seed=5, size=6)
-    assert await individuals() == first
-    await db.execute("DELETE FROM core_constituent")
-    await build_demo(registry, seed=6, size=6)
-    assert await individuals() != first
-
-
 async def test_demo_admin_password_is_reset_each_time(registry: PluginRegistry) -> None:
     from core.auth.passwords import verify_password
 

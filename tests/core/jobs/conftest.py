@@ -94,7 +94,8 @@ class JobsTestPlugin:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Test settings without the embedded worker."""
-    return base_settings(database_url, jobs_embedded_worker=False)
+    # Core only: the first-party plugins' scheduled jobs would join the schedules under test.
+    return base_settings(database_url, jobs_embedded_worker=False, plugins=[])
 
 
 @pytest.fixture
