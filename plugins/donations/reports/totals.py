@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from core import db
@@ -121,14 +122,14 @@ async def campaign_progress(currency: str = "USD") -> Report:
     )
 
 
-def _score(value: float, steps: list[float], descending: bool = False) -> int:
+def _score(value: Decimal | float, steps: list[int], descending: bool = False) -> int:
     for index, step in enumerate(steps):
         if (value <= step) if descending else (value >= step):
             return 5 - index
     return 1
 
 
-def rfm_scores(days: int, gifts: int, lifetime_major: float) -> tuple[int, int, int]:
+def rfm_scores(days: int, gifts: int, lifetime_major: Decimal | float) -> tuple[int, int, int]:
     """The (recency, frequency, monetary) scores of :data:`RFM_RULE`."""
     return (
         _score(days, [90, 180, 365, 730], descending=True),
@@ -153,7 +154,7 @@ async def rfm(currency: str = "USD", as_of: date | None = None) -> Report:
         last = as_date(r["last_gift_date"])
         assert last is not None
         days = (today - last).days
-        major = float(Money(as_int(r["lifetime_minor"]), currency).to_decimal())
+        major = Money(as_int(r["lifetime_minor"]), currency).to_decimal()  # exact, no float
         rec, freq, mon = rfm_scores(days, int(r["gift_count"]), major)
         out.append(
             {
