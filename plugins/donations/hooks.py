@@ -18,6 +18,7 @@ from core import (
     Money,
     NavItem,
     Permission,
+    PortalWidget,
     ProfilePanel,
     ReportSpec,
     SegmentFilter,
@@ -73,9 +74,35 @@ def steward_api_routes() -> Sequence[Any]:
 @hookimpl
 def steward_admin_routes() -> Sequence[Any]:
     """``/admin/donations/...``: overview, gifts, batches, structure and reports."""
+    from plugins.donations.admin_commitments import ROUTES as COMMITMENTS
     from plugins.donations.admin_routes import ROUTES
 
-    return ROUTES
+    return [*ROUTES, *COMMITMENTS]
+
+
+@hookimpl
+def steward_portal_routes() -> Sequence[Any]:
+    """``/portal/donations/...``: give online, my giving, receipts, recurring gifts."""
+    from plugins.donations import portal_give, portal_giving
+
+    return [*portal_give.ROUTES, *portal_giving.ROUTES]
+
+
+@hookimpl
+async def steward_portal_widgets(constituent_id: int) -> Sequence[PortalWidget]:
+    """This fiscal year's giving, with links to give and to "My giving"."""
+    from plugins.donations.portal_service import giving_summary
+
+    summary = await giving_summary(constituent_id)
+    return [
+        PortalWidget(
+            key="donations.giving",
+            title=_("My giving"),
+            template="donations/portal/widget.html",
+            context=summary.model_dump(),
+            order=300,
+        )
+    ]
 
 
 @hookimpl
