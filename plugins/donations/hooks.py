@@ -15,7 +15,6 @@ from core import (
     ExportSection,
     InteractionType,
     JobSpec,
-    Money,
     NavItem,
     Permission,
     PortalWidget,
@@ -219,10 +218,11 @@ async def steward_dashboard_cards(user_id: int) -> Sequence[DashboardCard]:
     return [
         DashboardCard(
             key="donations.this_year",
-            title="Giving this fiscal year",
+            title=_("Giving this fiscal year"),
             template="donations/card.html",
             context={
-                "total": str(Money(total, currency)),
+                "total_minor": total,
+                "currency": currency,
                 "donors": as_int(row["donors"]) if row else 0,
             },
             order=300,
