@@ -61,20 +61,33 @@ def tokens_match(expected: str | None, supplied: str) -> bool:
     return secrets.compare_digest(expected.encode(), supplied.encode())
 
 
-async def csrf_guard(
-    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+async def check_csrf(
+    connection: ASGIConnection[Any, Any, Any, Any],
+    handler: BaseRouteHandler,
+    expected: str | None,
 ) -> None:
-    """403 for a cookie-authenticated unsafe request without the session's CSRF token."""
+    """403 unless a safe, exempt, or token-carrying request.
+
+    ``expected`` is the signed-in session's token (staff or portal); each guard decides
+    whether the request is cookie-authenticated and passes its session's token here.
+    """
     if handler.opt.get(EXEMPT_OPT):
         return
     if connection.scope.get("method", "GET") in SAFE_METHODS:
         return
-    principal = principal_of(connection)
-    if principal is None or principal.via != "session":
-        return
     supplied = connection.headers.get(CSRF_HEADER) or await _form_token(connection)
-    if not tokens_match(principal.csrf_token, supplied):
+    if not tokens_match(expected, supplied):
         raise PermissionDeniedException(
             f"Missing or invalid CSRF token: send the session's token in the {CSRF_HEADER} "
             f"header (or the {CSRF_FORM_FIELD} form field)."
         )
+
+
+async def csrf_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """403 for a cookie-authenticated unsafe request without the session's CSRF token."""
+    principal = principal_of(connection)
+    if principal is None or principal.via != "session":
+        return
+    await check_csrf(connection, handler, principal.csrf_token)

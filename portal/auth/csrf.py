@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from core.auth.csrf import CSRF_HEADER, EXEMPT_OPT, SAFE_METHODS, _form_token, tokens_match
+from core.auth.csrf import check_csrf
 from portal.auth.principal import portal_principal_of
 
 
@@ -21,11 +20,7 @@ async def portal_csrf_guard(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
     """403 for a signed-in visitor's unsafe request without the session's CSRF token."""
-    if handler.opt.get(EXEMPT_OPT) or connection.scope.get("method", "GET") in SAFE_METHODS:
-        return
     principal = portal_principal_of(connection)
     if principal is None:
         return
-    supplied = connection.headers.get(CSRF_HEADER) or await _form_token(connection)
-    if not tokens_match(principal.csrf_token, supplied):
-        raise PermissionDeniedException("Missing or invalid CSRF token.")
+    await check_csrf(connection, handler, principal.csrf_token)
