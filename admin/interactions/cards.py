@@ -10,8 +10,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from core import db
-from core.auth.principal import ALL_PERMISSIONS
-from core.auth.service import user_permissions
+from core.auth.service import grants, user_permissions
 from core.i18n import gettext as _
 from core.interactions import queries
 from core.plugins.types import DashboardCard
@@ -82,16 +81,12 @@ async def new_constituents_card(today: date, zone: ZoneInfo) -> DashboardCard:
 async def core_cards(user_id: int) -> list[DashboardCard]:
     """The cards this user may see."""
     permissions = await user_permissions(user_id)
-
-    def can(permission: str) -> bool:
-        return ALL_PERMISSIONS in permissions or permission in permissions
-
     zone = queries.org_zone()
     today = datetime.now(zone).date()
     cards: list[DashboardCard] = []
-    if can("interactions.read"):
+    if grants(permissions, "interactions.read"):
         cards.append(await my_follow_ups_card(user_id, today))
         cards.append(await overdue_follow_ups_card(today))
-    if can("constituents.read"):
+    if grants(permissions, "constituents.read"):
         cards.append(await new_constituents_card(today, zone))
     return cards

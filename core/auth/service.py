@@ -147,6 +147,11 @@ async def user_permissions(user_id: int) -> frozenset[str]:
     return frozenset(granted)
 
 
+def grants(permissions: frozenset[str], permission: str) -> bool:
+    """True when ``permissions`` (a user's or a role's) include ``permission`` or ``*``."""
+    return ALL_PERMISSIONS in permissions or permission in permissions
+
+
 @dataclass(frozen=True)
 class NewToken:
     """A freshly created API token; ``secret`` is shown once and never stored."""

@@ -25,6 +25,7 @@ from core import (
     db,
     hookimpl,
 )
+from core.auth.service import grants, user_permissions
 from core.i18n import format_date, format_money
 from core.i18n import gettext as _
 from core.settings import Settings
@@ -206,7 +207,9 @@ async def steward_demo_data(settings: Settings, seed: int) -> None:
 
 @hookimpl
 async def steward_dashboard_cards(user_id: int) -> Sequence[DashboardCard]:
-    """Money received this fiscal year in the organisation's currency."""
+    """Money received this fiscal year in the organisation's currency (for readers only)."""
+    if not grants(await user_permissions(user_id), "donations.read"):
+        return []
     currency = org().default_currency
     row = await db.fetch_one(
         "SELECT SUM(total_minor) AS total, COUNT(DISTINCT constituent_id) AS donors "

@@ -6,8 +6,10 @@ from datetime import date
 from pathlib import Path
 
 from core import db
+from core.auth.service import ensure_builtin_roles
 from core.constituents import merge
 from core.settings import Settings
+from core.testing import create_test_user
 from plugins.donations import gifts, hooks, rollups
 from plugins.donations.importer import import_gifts
 from plugins.donations.models import GiftIn
@@ -96,7 +98,11 @@ async def test_segment_filters_panels_cards_and_reports(
     assert await matching("donations.lybunt", {"fiscal_year": 2025}) == {a}
     panel = (await hooks.steward_profile_panels(constituent_id=a))[0]
     assert panel.facts["Lifetime giving"] == "$90.00"
-    card = (await hooks.steward_dashboard_cards(user_id=1))[0]
+    await ensure_builtin_roles()
+    reader = await create_test_user("fundraiser@example.org", ["admin"])
+    viewer = await create_test_user("viewer@example.org", ["viewer"])
+    assert await hooks.steward_dashboard_cards(user_id=viewer.user_id) == []
+    card = (await hooks.steward_dashboard_cards(user_id=reader.user_id))[0]
     assert card.template == "donations/card.html"
     for spec in hooks.steward_reports():
         report = await spec.build()
