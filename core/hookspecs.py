@@ -126,6 +126,16 @@ def steward_cli_commands() -> Sequence[click.Command]:
 
 
 @hookspec
+def steward_import_commands() -> Sequence[click.Command]:
+    """Click commands added under ``steward import`` (``steward import gifts FILE.csv``).
+
+    Name each command after what it imports; core's ``constituents`` wins a clash. Follow
+    ``steward import constituents``: a progress bar, every bad row reported with its line,
+    the good rows committed, exit status 1 when any row was rejected.
+    """
+
+
+@hookspec
 def steward_jobs() -> Sequence[JobSpec]:
     """Background job handlers, optionally scheduled (``every_seconds``)."""
 

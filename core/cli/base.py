@@ -63,17 +63,20 @@ class StewardGroup(click.Group):
     of the settings in force at that moment decide which commands exist.
     """
 
+    hook_name = "steward_cli_commands"
+
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
-        cached: dict[str, click.Command] | None = ctx.meta.get("steward.plugin_commands")
+        key = f"steward.{self.hook_name}"
+        cached: dict[str, click.Command] | None = ctx.meta.get(key)
         if cached is not None:
             return cached
         commands: dict[str, click.Command] = {}
-        ctx.meta["steward.plugin_commands"] = commands
+        ctx.meta[key] = commands
         try:
             registry = boot()
         except (SettingsError, ManifestError):
             return commands  # core commands still work and report the problem
-        for result in registry.call_each_sync("steward_cli_commands"):
+        for result in registry.call_each_sync(self.hook_name):
             for command in result.value:
                 if command.name:
                     commands.setdefault(command.name, command)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from core.cli.base import run_async
+from core.cli.base import StewardGroup, run_async
 
 if TYPE_CHECKING:
     from core.dataio.importer import ImportReport
@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 MAX_ERRORS_SHOWN = 200
 
 
-@click.group("import")
+class ImportGroup(StewardGroup):
+    """``steward import``: core's ``constituents`` and every plugin's import commands."""
+
+    hook_name = "steward_import_commands"
+
+
+@click.group("import", cls=ImportGroup)
 def import_group() -> None:
     """Import data from files."""
 

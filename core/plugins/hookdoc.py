@@ -29,6 +29,7 @@ HOOK_FAMILY: dict[str, str] = {
     "steward_jinja_env": "boot",
     "steward_template_dirs": "boot",
     "steward_cli_commands": "boot",
+    "steward_import_commands": "boot",
     "steward_jobs": "boot",
     "steward_startup": "lifecycle",
     "steward_shutdown": "lifecycle",

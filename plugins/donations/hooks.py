@@ -172,8 +172,8 @@ def steward_jobs() -> Sequence[JobSpec]:
 
 
 @hookimpl
-def steward_cli_commands() -> Sequence[click.Command]:
-    """``steward import-gifts FILE.csv``."""
+def steward_import_commands() -> Sequence[click.Command]:
+    """``steward import gifts FILE.csv``."""
     from plugins.donations.importer import import_gifts_command
 
     return [import_gifts_command]

@@ -1,4 +1,4 @@
-"""``steward import-gifts FILE.csv``: gifts from a spreadsheet, each bad row reported.
+"""``steward import gifts FILE.csv``: gifts from a spreadsheet, each bad row reported.
 
 Columns: ``donor_id`` or ``donor_external_id``; ``amount`` (major units, e.g. ``12.50``);
 ``currency`` (default: the organisation's); ``gift_date`` (ISO); optional
@@ -94,7 +94,7 @@ async def import_gifts(path: Path) -> GiftImportReport:
     return report
 
 
-@click.command("import-gifts")
+@click.command("gifts")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_gifts_command(file: Path) -> None:
     """Import gifts from a CSV file; exits with status 1 when any row was rejected."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -276,6 +278,42 @@ def test_plugin_cli_command_runs(
     result = CliRunner().invoke(main, ["example-count"])
     assert result.exit_code == 0, result.output
     assert "0 badge(s)" in result.output
+
+
+def test_plugin_import_command_joins_steward_import(
+    settings: Settings, registry: PluginRegistry, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from core.cli import main
+
+    declared = [c.name for r in registry.call_each_sync("steward_import_commands") for c in r.value]
+    assert "badges" in declared
+
+    monkeypatch.setenv("STEWARD_DATABASE_URL", settings.database_url)
+    people = tmp_path / "people.csv"
+    people.write_text("first_name,last_name\nGrace,Hopper\n", encoding="utf-8")
+    runner = CliRunner()
+    created = runner.invoke(main, ["import", "constituents", str(people)])
+    assert created.exit_code == 0, created.output
+    person_id = asyncio.run(_query_value(settings, "SELECT MAX(id) AS n FROM core_constituent"))
+    badges = tmp_path / "badges.csv"
+    badges.write_text(f"constituent_id,label\n{person_id},Pioneer\n999999,Ghost\n")
+    result = runner.invoke(main, ["import", "badges", str(badges)])
+    assert result.exit_code == 1, result.output
+    assert "line 3: no constituent 999999" in result.output
+    awarded = "SELECT COUNT(*) AS n FROM example_badge WHERE constituent_id = {}"
+    assert asyncio.run(_query_value(settings, awarded.format(person_id))) == 1
+    listing = runner.invoke(main, ["import", "--help"])
+    assert "badges" in listing.output
+    assert "constituents" in listing.output
+
+
+async def _query_value(settings: Settings, sql: str) -> Any:
+    boot(settings)
+    await db.start_pool()
+    try:
+        return await db.fetch_value(sql)
+    finally:
+        await db.close_pool()
 
 
 async def test_startup_and_shutdown_hooks_run(registry: PluginRegistry) -> None:

@@ -138,6 +138,38 @@ def steward_cli_commands() -> Sequence[click.Command]:
     return [count_badges_command]
 
 
+@click.command("badges")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_badges_command(file: str) -> None:
+    """Award badges from a CSV file with ``constituent_id`` and ``label`` columns."""
+    import csv
+
+    from core.cli.base import run_async
+    from core.errors import StewardError
+
+    async def work(_: Any) -> list[str]:
+        problems: list[str] = []
+        with open(file, newline="", encoding="utf-8") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                try:
+                    await service.award_badge(int(row["constituent_id"]), row["label"])
+                except (StewardError, ValueError, KeyError) as exc:
+                    problems.append(f"line {line}: {exc}")
+        return problems
+
+    problems = run_async(work)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise SystemExit(1)
+
+
+@hookimpl
+def steward_import_commands() -> Sequence[click.Command]:
+    """``steward import badges FILE.csv``."""
+    return [import_badges_command]
+
+
 @hookimpl
 def steward_jobs() -> Sequence[JobSpec]:
     """A periodic recount, to exercise the job mechanism."""
