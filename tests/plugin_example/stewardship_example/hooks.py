@@ -147,14 +147,16 @@ def import_badges_command(file: str) -> None:
     from core.cli.base import run_async
     from core.errors import StewardError
 
+    with open(file, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+
     async def work(_: Any) -> list[str]:
         problems: list[str] = []
-        with open(file, newline="", encoding="utf-8") as handle:
-            for line, row in enumerate(csv.DictReader(handle), start=2):
-                try:
-                    await service.award_badge(int(row["constituent_id"]), row["label"])
-                except (StewardError, ValueError, KeyError) as exc:
-                    problems.append(f"line {line}: {exc}")
+        for line, row in enumerate(rows, start=2):
+            try:
+                await service.award_badge(int(row["constituent_id"]), row["label"])
+            except (StewardError, ValueError, KeyError) as exc:
+                problems.append(f"line {line}: {exc}")
         return problems
 
     problems = run_async(work)
