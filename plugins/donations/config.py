@@ -24,6 +24,9 @@ class DonationsSettings(BaseModel):
     lapse_after_days: int = Field(
         default=45, ge=1, le=366, description="days a recurring gift may be overdue before lapsing"
     )
+    pledge_reminder_days: int = Field(
+        default=7, ge=0, le=90, description="days before an instalment is due to remind the donor"
+    )
     receipt_series: str = Field(default="R", pattern=r"^[A-Z0-9-]{1,20}$")
     receipt_jurisdiction: str = Field(default="default", pattern=r"^[a-z0-9_]{1,20}$")
     receipt_language: Literal["en", "es"] | None = Field(

@@ -160,13 +160,16 @@ def steward_reports() -> Sequence[ReportSpec]:
 
 @hookimpl
 def steward_jobs() -> Sequence[JobSpec]:
-    """Daily: lapse overdue recurring gifts; refresh rollups when a fiscal year turns."""
+    """Daily: lapse overdue recurring gifts, remind pledges, refresh rollups at a new year."""
     return [
         JobSpec(
             name="donations.lapse_recurring", handler=jobs.lapse_recurring, every_seconds=86_400
         ),
         JobSpec(
             name="donations.refresh_rollups", handler=jobs.refresh_rollups, every_seconds=86_400
+        ),
+        JobSpec(
+            name="donations.pledge_reminders", handler=jobs.remind_pledges, every_seconds=86_400
         ),
     ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import db
-from plugins.donations import recurring, rollups
+from plugins.donations import pledge_reminders, recurring, rollups
 from plugins.donations.common import current_fiscal_year
 
 
@@ -19,3 +19,8 @@ async def refresh_rollups() -> int:
         current_fiscal_year(),
     )
     return await rollups.recompute_all() if int(stale or 0) else 0
+
+
+async def remind_pledges() -> int:
+    """Email donors whose pledge instalments fall due soon; returns how many were sent."""
+    return (await pledge_reminders.send_due_pledge_reminders()).sent
