@@ -10,6 +10,7 @@ import click
 
 from core import (
     DashboardCard,
+    DomainEvent,
     ErasureReport,
     EventType,
     ExportSection,
@@ -36,6 +37,7 @@ from plugins.donations import (
     api_online,
     api_reports,
     api_structure,
+    fiscal,
     jobs,
     privacy,
     rollups,
@@ -159,6 +161,13 @@ def steward_reports() -> Sequence[ReportSpec]:
 
 
 @hookimpl
+async def steward_on_event(event: DomainEvent) -> None:
+    """A moved fiscal-year start re-derives every gift's fiscal year (as a job)."""
+    if event.name == "org_settings.changed" and fiscal.moves_fiscal_year(event.payload):
+        await fiscal.queue_rederivation()
+
+
+@hookimpl
 def steward_jobs() -> Sequence[JobSpec]:
     """Daily: lapse overdue recurring gifts, remind pledges, refresh rollups at a new year."""
     return [
@@ -171,6 +180,7 @@ def steward_jobs() -> Sequence[JobSpec]:
         JobSpec(
             name="donations.pledge_reminders", handler=jobs.remind_pledges, every_seconds=86_400
         ),
+        JobSpec(name=fiscal.JOB, handler=fiscal.rederive_fiscal_years, max_attempts=3),
     ]
 
 
