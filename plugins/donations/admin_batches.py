@@ -142,7 +142,8 @@ async def add_item(request: Request[Any, Any, Any], batch_id: FromPath[int]) -> 
     """Key one gift into the batch; 422 with the typed values when it is wrong."""
     batch = await batches.get_batch(batch_id)
     values = await form_values(request)
-    data, errors = parse_gift_form(values | {"currency": batch.currency, "status": "received"})
+    typed = values | {"currency": batch.currency, "status": "received"}
+    data, errors, _rows = parse_gift_form(typed)
     if data is None:
         return await batch_page(request, batch_id, values, errors, 422)
     try:

@@ -106,6 +106,10 @@ def service_message(message: str) -> str:
         ),
         "cannot exceed the gift's amount": _("This cannot be more than the gift's amount."),
         "an in-kind gift needs a description": _("An in-kind gift needs a description."),
+        "a fund may appear only once": _("Each fund may appear only once."),
+        "no such gift": _("There is no gift with this number."),
+        "the donor already has the credit": _("The donor already has the credit for this gift."),
+        "the employer cannot match its own gift": _("An employer cannot match its own gift."),
         "must not be before start_date": _("The end date must not be before the start date."),
     }
     if message.startswith("this batch is in "):

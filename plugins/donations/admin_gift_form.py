@@ -24,6 +24,7 @@ from plugins.donations.admin_common import (
     BASE,
     MAX_ID,
     WRITE,
+    credit_types,
     currencies,
     donor_names,
     form_errors_of,
@@ -31,7 +32,16 @@ from plugins.donations.admin_common import (
     major_text,
     parse_amount,
     payment_methods,
+    service_message,
     statuses,
+)
+from plugins.donations.admin_gift_parts import (
+    CREDIT_ROWS,
+    SPLIT_ROWS,
+    RowNumbers,
+    parse_parts,
+    part_field,
+    part_values,
 )
 from plugins.donations.common import org, org_today
 from plugins.donations.models import Gift, GiftIn, GiftPatch, GiftStatus, PaymentMethod
@@ -48,7 +58,6 @@ class GiftForm(BaseModel):
     gift_date: date
     payment_method: PaymentMethod = "cash"
     status: GiftStatus = "received"
-    fund_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     campaign_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     appeal_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     anonymous: bool = False
@@ -56,8 +65,15 @@ class GiftForm(BaseModel):
     notes: str | None = Field(default=None, max_length=4000)
 
 
-def parse_gift_form(values: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """The gift fields in :class:`GiftIn` shape, or None and one message per form field."""
+def parse_gift_form(
+    values: dict[str, Any],
+) -> tuple[dict[str, Any] | None, dict[str, str], RowNumbers]:
+    """The gift in :class:`GiftIn` shape (or None and one message per form field), and the
+    form rows its splits and soft credits came from. Quick-entry forms (batches) offer a
+    single ``fund_id`` instead of the split rows."""
+    single_fund = "fund_id" in values
+    if single_fund:
+        values = {**values, "split_fund_1": values.get("fund_id")}
     form, errors = validate_form(GiftForm, values)
     currency = str(values.get("currency") or "").upper()
     if currency not in CURRENCY_EXPONENTS:
@@ -66,12 +82,24 @@ def parse_gift_form(values: dict[str, Any]) -> tuple[dict[str, Any] | None, dict
     minor = parse_amount(values.get("amount"), currency, "amount", errors)
     if minor == 0:
         errors["amount"] = _("Enter an amount greater than zero.")
+    parts, rows = parse_parts(values, currency, minor or 0, errors)
+    if single_fund and "split_fund_1" in errors:
+        errors["fund_id"] = errors.pop("split_fund_1")
     if form is None or errors or minor is None:
-        return None, errors
-    data: dict[str, Any] = form.model_dump(exclude={"amount", "fund_id", "notes"})
-    data.update(currency=currency, amount_minor=minor, notes=form.notes or "")
-    data["splits"] = [{"fund_id": form.fund_id, "amount_minor": minor}] if form.fund_id else []
-    return data, {}
+        return None, errors, rows
+    data: dict[str, Any] = form.model_dump(exclude={"amount", "notes"})
+    data.update(parts, currency=currency, amount_minor=minor, notes=form.notes or "")
+    return data, {}, rows
+
+
+def service_errors(errors: dict[str, Any], rows: RowNumbers) -> dict[str, str]:
+    """Service messages placed next to the form field (or split/credit row) they concern."""
+    placed = {key: part_field(str(key), rows) for key in errors}
+    out = form_errors_of({k: v for k, v in errors.items() if placed[k] is None})
+    for key, field in placed.items():
+        if field is not None:
+            out.setdefault(field, service_message(str(errors[key])))
+    return out
 
 
 async def _choices() -> dict[str, Any]:
@@ -85,6 +113,10 @@ async def _choices() -> dict[str, Any]:
         "campaigns": [(c.id, c.name if c.active else f"{c.name} {inactive}") for c in campaigns],
         "appeals": [(a.id, f"{campaign_names.get(a.campaign_id, '')} - {a.name}") for a in appeals],
         "methods": payment_methods(),
+        "credit_types": list(credit_types().items()),
+        "tribute_types": [(k, v) for k, v in credit_types().items() if k.startswith("in_")],
+        "split_rows": range(1, SPLIT_ROWS + 1),
+        "credit_rows": range(1, CREDIT_ROWS + 1),
         "statuses": statuses(),
         "currencies": currencies(),
     }
@@ -107,7 +139,6 @@ async def render_form(
         "errors": errors,
         "gift": gift,
         "donor_name": donor_name,
-        "multi_split": gift is not None and len(gift.splits) > 1,
         **await _choices(),
     }
     return await render_admin_page(
@@ -134,17 +165,17 @@ async def new_gift(
 async def create_gift(request: Request[Any, Any, Any]) -> Response[Any]:
     """Record the gift; 422 with the typed values and messages when something is wrong."""
     values = await form_values(request)
-    data, errors = parse_gift_form(values)
+    data, errors, rows = parse_gift_form(values)
     if data is None:
         return await render_form(request, values, errors, status_code=422)
     try:
-        gift = await gifts.record_gift(GiftIn.model_validate(data))
+        gift = await gifts.record_gift(await gifts.with_match_credit(GiftIn.model_validate(data)))
     except ValidationError as exc:
-        return await render_form(
-            request, values, form_errors_of(errors_from_validation(exc)), status_code=422
-        )
+        errors = service_errors(errors_from_validation(exc), rows)
+        return await render_form(request, values, errors, status_code=422)
     except InvalidInputError as exc:
-        return await render_form(request, values, form_errors_of(exc.errors), status_code=422)
+        errors = service_errors(exc.errors, rows)
+        return await render_form(request, values, errors, status_code=422)
     return redirect_with_flash(f"{BASE}/gifts/{gift.id}", _("Gift recorded."))
 
 
@@ -157,12 +188,12 @@ def values_of(gift: Gift) -> dict[str, Any]:
         "gift_date": iso(gift.gift_date),
         "payment_method": gift.payment_method,
         "status": gift.status,
-        "fund_id": gift.splits[0].fund_id if len(gift.splits) == 1 else None,
         "campaign_id": gift.campaign_id,
         "appeal_id": gift.appeal_id,
         "anonymous": gift.anonymous,
         "in_kind_description": gift.in_kind_description,
         "notes": gift.notes,
+        **part_values(gift),
     }
 
 
@@ -175,24 +206,20 @@ async def edit_gift(request: Request[Any, Any, Any], gift_id: FromPath[int]) -> 
 
 @post("/gifts/{gift_id:int}", include_in_schema=False, opt=WRITE)
 async def update_gift(request: Request[Any, Any, Any], gift_id: FromPath[int]) -> Response[Any]:
-    """Save the changes; a gift split across several funds keeps its splits."""
+    """Save the changes: splits, soft credits and tribute as the form now shows them."""
     gift = await gift_store.fetch_gift(gift_id)
     values = await form_values(request)
-    data, errors = parse_gift_form(values)
+    data, errors, rows = parse_gift_form(values)
     if data is None:
         return await render_form(request, values, errors, gift, 422)
-    if len(gift.splits) > 1:
-        data.pop("splits")
+    data.pop("matches_gift_id")  # which gift a match answers is fixed when it is recorded
     try:
         await gifts.update_gift(gift_id, GiftPatch.model_validate(data))
     except ValidationError as exc:
-        errors = form_errors_of(errors_from_validation(exc))
+        errors = service_errors(errors_from_validation(exc), rows)
         return await render_form(request, values, errors, gift, 422)
     except InvalidInputError as exc:
-        errors = form_errors_of(exc.errors)
-        if len(gift.splits) > 1 and "fund_id" in errors:
-            errors["amount"] = errors.pop("fund_id")
-        return await render_form(request, values, errors, gift, 422)
+        return await render_form(request, values, service_errors(exc.errors, rows), gift, 422)
     except ConflictError as exc:
         return await render_form(request, values, {"__all__": str(exc)}, gift, 409)
     return redirect_with_flash(f"{BASE}/gifts/{gift_id}", _("Gift saved."))

@@ -19,7 +19,7 @@ from core.interactions import service as interactions
 from core.pagination import offset_of
 from plugins.donations import gift_store, rollups
 from plugins.donations.common import fiscal_year_of, org, org_date_of, org_today
-from plugins.donations.models import Gift, GiftIn, GiftPatch
+from plugins.donations.models import Gift, GiftIn, GiftPatch, SoftCreditIn
 
 ENTITY = "donations_gift"
 INTERACTION_TYPE = "donations.gift"
@@ -249,6 +249,31 @@ async def record_matching_gift(
             ],
         )
     )
+
+
+async def with_match_credit(data: GiftIn) -> GiftIn:
+    """A gift matching another (``matches_gift_id``) soft-credits that gift's donor.
+
+    The credit is added unless the gift already credits that donor; the matched gift must
+    exist and belong to someone else (InvalidInputError on ``matches_gift_id`` otherwise).
+    """
+    if data.matches_gift_id is None:
+        return data
+    matched = await db.fetch_one(
+        "SELECT donor_id FROM donations_gift WHERE id = {} AND deleted_at IS NULL",
+        data.matches_gift_id,
+    )
+    if matched is None:
+        raise InvalidInputError({"matches_gift_id": "no such gift"})
+    employee_id = int(matched["donor_id"])
+    if employee_id == data.donor_id:
+        raise InvalidInputError({"matches_gift_id": "the employer cannot match its own gift"})
+    if any(c.constituent_id == employee_id for c in data.soft_credits):
+        return data
+    credit = SoftCreditIn(
+        constituent_id=employee_id, credit_type="matched", amount_minor=data.amount_minor
+    )
+    return data.model_copy(update={"soft_credits": [*data.soft_credits, credit]})
 
 
 SORTS = {"gift_date": "gift_date", "amount": "amount_minor", "id": "id", "created_at": "created_at"}
