@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     import click
@@ -167,7 +167,22 @@ def steward_constituent_merge(survivor_id: int, merged_id: int) -> Any:
     """Re-point this plugin's rows from ``merged_id`` to ``survivor_id``.
 
     Runs inside the merge transaction: an exception aborts the whole merge. Must also keep
-    any rollups exact. May return an awaitable.
+    any rollups exact. May return an awaitable. What it returns (a JSON-serialisable value,
+    such as the ids of the rows it moved or removed) is kept with the merge and handed back
+    to ``steward_constituent_unmerge`` if the merge is undone.
+    """
+
+
+@hookspec
+def steward_constituent_unmerge(
+    survivor_id: int, merged_id: int, snapshots: Mapping[str, Any]
+) -> Any:
+    """Reverse this plugin's part of a merge that staff are undoing.
+
+    ``snapshots[<plugin name>]`` is what this plugin's ``steward_constituent_merge`` returned
+    (absent when it returned None). Runs inside the undo's transaction: an exception aborts
+    the undo. A plugin that implements this hook is not listed in the undo's
+    ``plugins_not_reversed``. May return an awaitable.
     """
 
 

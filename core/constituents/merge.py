@@ -10,8 +10,10 @@ There is no merge table: the audit entry of the merge (action ``merge``, entity
 ``constituent_merge``, its id is the merge id) holds the undo snapshot: which rows moved,
 which rows were removed as repeats, and the survivor's values before. :func:`undo_merge`
 reverses core's own part from it, including the interactions moved by the interactions
-plugin (whose audit entry lists them). Other plugins' merge hooks cannot be reversed
-generically: the undo names them in ``plugins_not_reversed``.
+plugin (whose audit entry lists them). What each plugin's ``steward_constituent_merge``
+returned is kept in the snapshot (``plugin_snapshots``) and handed to its
+``steward_constituent_unmerge`` on undo; a plugin whose merge hook ran but that has no
+unmerge hook is named in the undo's ``plugins_not_reversed``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from core.plugins.registry import current_registry
 
 MERGE_ENTITY = "constituent_merge"
 MERGE_HOOK = "steward_constituent_merge"
+UNMERGE_HOOK = "steward_constituent_unmerge"
 # Plugins whose merge hook this module knows how to reverse.
 REVERSIBLE_PLUGINS = frozenset({"interactions"})
 NAME_FIELDS = (
@@ -114,14 +117,14 @@ def _empty(value: Any) -> bool:
     return value is None or value == ""
 
 
-async def merge_hook_plugins() -> list[str]:
-    """Enabled plugins implementing ``steward_constituent_merge``, in call order."""
+async def merge_hook_plugins(hook_name: str = MERGE_HOOK) -> list[str]:
+    """Enabled plugins implementing ``hook_name`` (the merge hook by default), in call order."""
     registry = current_registry()
     await registry.state.refresh_if_stale()
     order = {m.name: i for i, m in enumerate(registry.manifests)}
     names = {
         name
-        for impl in getattr(registry.pm.hook, MERGE_HOOK).get_hookimpls()
+        for impl in getattr(registry.pm.hook, hook_name).get_hookimpls()
         if (name := registry.pm.get_name(impl.plugin)) in order and registry.is_active(name)
     }
     return sorted(names, key=lambda n: order[n])
@@ -344,9 +347,10 @@ async def merge_constituents(
         snapshot["relations"] = await repoint_relations(survivor_id, merged_id)
         marker = await _last_audit_id()
         snapshot["plugins_called"] = await merge_hook_plugins()
-        await current_registry().call_each(
+        answers = await current_registry().call_each(
             MERGE_HOOK, isolate=False, survivor_id=survivor_id, merged_id=merged_id
         )
+        snapshot["plugin_snapshots"] = {answer.plugin: answer.value for answer in answers}
         snapshot["interactions_moved"] = await _moved_interactions(merged_id, marker)
         stamp = now()
         await db.execute(
@@ -630,8 +634,9 @@ async def undo_merge(merge_id: int) -> UndoResult:
     Refused (:class:`ConflictError`) once undone, when either record was erased, when the
     merged record is no longer merged into the survivor, or when the survivor is gone.
     Survivor fields edited since the merge keep their new values (``fields_not_restored``).
-    Plugins other than ``interactions`` whose merge hook ran are named in
-    ``plugins_not_reversed``: their rows stay with the survivor.
+    Plugins whose merge hook ran and that have no ``steward_constituent_unmerge`` (other
+    than ``interactions``, reversed here) are named in ``plugins_not_reversed``: their rows
+    stay with the survivor.
     """
     async with unit_of_work():
         snapshot = await _load_merge(merge_id)
@@ -643,9 +648,6 @@ async def undo_merge(merge_id: int) -> UndoResult:
         await _move_back(
             "core_interaction", snapshot.get("interactions_moved", []), survivor_id, merged_id
         )
-        not_reversed = [
-            p for p in snapshot.get("plugins_called", []) if p not in REVERSIBLE_PLUGINS
-        ]
         stamp = now()
         await db.execute(
             "UPDATE core_constituent SET deleted_at = {}, merged_into_id = {}, updated_at = {} "
@@ -655,6 +657,20 @@ async def undo_merge(merge_id: int) -> UndoResult:
             stamp,
             merged_id,
         )
+        # Plugins reverse their part once both records are live again.
+        reversed_by_hook = await merge_hook_plugins(UNMERGE_HOOK)
+        await current_registry().call_each(
+            UNMERGE_HOOK,
+            isolate=False,
+            survivor_id=survivor_id,
+            merged_id=merged_id,
+            snapshots=snapshot.get("plugin_snapshots", {}),
+        )
+        not_reversed = [
+            p
+            for p in snapshot.get("plugins_called", [])
+            if p not in REVERSIBLE_PLUGINS and p not in reversed_by_hook
+        ]
         await refresh_derived(survivor_id)
         await refresh_derived(merged_id)
         outcome = {

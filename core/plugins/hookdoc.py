@@ -35,6 +35,7 @@ HOOK_FAMILY: dict[str, str] = {
     "steward_shutdown": "lifecycle",
     "steward_on_event": "lifecycle",
     "steward_constituent_merge": "lifecycle",
+    "steward_constituent_unmerge": "lifecycle",
     "steward_personal_data_export": "lifecycle",
     "steward_personal_data_erasure": "lifecycle",
     "steward_demo_data": "lifecycle",

@@ -178,24 +178,32 @@ class PluginRegistry:
         """Boot-time calls to every configured plugin (whatever its runtime state)."""
         return self.collect_sync(hook_name, include_inactive=True, **kwargs)
 
-    async def call_each(self, hook_name: str, *, isolate: bool = True, **kwargs: Any) -> None:
+    async def call_each(
+        self, hook_name: str, *, isolate: bool = True, **kwargs: Any
+    ) -> list[HookResult]:
         """Call a lifecycle hook on every active plugin, awaiting results.
 
         With ``isolate`` a plugin's exception is logged and the others still run; without it
         the exception propagates (used inside transactions such as merge and erasure).
+        Returns the plugins' answers other than None, in call order.
         """
         await self.state.refresh_if_stale()
+        answers: list[HookResult] = []
         for name, impl in self._implementations(hook_name):
             if not self.is_active(name):
                 continue
             try:
                 value = self._call(impl, kwargs)
                 if inspect.isawaitable(value):
-                    await value
+                    value = await value
             except Exception:
                 if not isolate:
                     raise
                 logger.exception("plugin %r failed in %s", name, hook_name)
+                continue
+            if value is not None:
+                answers.append(HookResult(name, value))
+        return answers
 
 
 def validate_plugin_settings(manifest: PluginInfo, raw: dict[str, Any]) -> BaseModel | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from plugins.donations import (
     rollups,
     segments,
 )
-from plugins.donations.common import as_int, current_fiscal_year, org
+from plugins.donations.common import PLUGIN, as_int, current_fiscal_year, org
 from plugins.donations.gifts import INTERACTION_TYPE, GiftInteraction
 from plugins.donations.reports.catalogue import REPORTS
 
@@ -193,9 +193,17 @@ def steward_import_commands() -> Sequence[click.Command]:
 
 
 @hookimpl
-async def steward_constituent_merge(survivor_id: int, merged_id: int) -> None:
-    """Move gifts and credits to the survivor; recompute both rollups."""
-    await privacy.merge_constituents(survivor_id, merged_id)
+async def steward_constituent_merge(survivor_id: int, merged_id: int) -> dict[str, Any]:
+    """Move gifts and credits to the survivor; recompute both rollups; say what moved."""
+    return await privacy.merge_constituents(survivor_id, merged_id)
+
+
+@hookimpl
+async def steward_constituent_unmerge(
+    survivor_id: int, merged_id: int, snapshots: Mapping[str, Any]
+) -> None:
+    """Move back what the merge moved (rows changed since stay); recompute both rollups."""
+    await privacy.unmerge_constituents(survivor_id, merged_id, snapshots.get(PLUGIN, {}))
 
 
 @hookimpl

@@ -29,20 +29,69 @@ MOVES = [
 ]
 
 
-async def merge_constituents(survivor_id: int, merged_id: int) -> None:
-    """Move every donations row to the survivor and recompute both donors' rollups."""
+async def merge_constituents(survivor_id: int, merged_id: int) -> dict[str, Any]:
+    """Move every donations row to the survivor and recompute both donors' rollups.
+
+    Returns what moved (row ids per table) and the soft credits dropped as double counts,
+    which core keeps with the merge so :func:`unmerge_constituents` can put them back.
+    """
+    moved: dict[str, list[int]] = {}
     for table, column in MOVES:
+        rows = await db.fetch_all(f"SELECT id FROM {table} WHERE {column} = {{}}", merged_id)
+        moved[table] = [int(r["id"]) for r in rows]
         await db.execute(
             f"UPDATE {table} SET {column} = {{}} WHERE {column} = {{}}", survivor_id, merged_id
         )
     # A soft credit the survivor now holds on its own gift would double count: drop it.
-    await db.execute(
-        "DELETE FROM donations_soft_credit WHERE constituent_id = {} AND gift_id IN "
-        "(SELECT id FROM donations_gift WHERE donor_id = {})",
-        survivor_id,
-        survivor_id,
+    self_credit = (
+        "FROM donations_soft_credit WHERE constituent_id = {} AND gift_id IN "
+        "(SELECT id FROM donations_gift WHERE donor_id = {})"
     )
+    dropped = await db.fetch_all(
+        f"SELECT id, gift_id, credit_type, amount_minor {self_credit}", survivor_id, survivor_id
+    )
+    await db.execute(f"DELETE {self_credit}", survivor_id, survivor_id)
     await rollups.recompute_donors([survivor_id, merged_id])
+    return {"moved": moved, "dropped_soft_credits": [dict(r) for r in dropped]}
+
+
+async def unmerge_constituents(
+    survivor_id: int, merged_id: int, snapshot: Mapping[str, Any]
+) -> None:
+    """Undo :func:`merge_constituents` from its snapshot; rows changed since stay put.
+
+    A row moves back only if it still points at the survivor; a dropped soft credit comes
+    back to whoever held it (the merged record if it had been moved, else the survivor).
+    """
+    moved: Mapping[str, list[int]] = snapshot.get("moved", {})
+    for table, column in MOVES:
+        for chunk in _chunks(moved.get(table, [])):
+            marks = ", ".join("{}" for _ in chunk)
+            await db.execute(
+                f"UPDATE {table} SET {column} = {{}} WHERE {column} = {{}} AND id IN ({marks})",
+                merged_id,
+                survivor_id,
+                *chunk,
+            )
+    moved_credits = set(moved.get("donations_soft_credit", []))
+    for credit in snapshot.get("dropped_soft_credits", []):
+        holder = merged_id if int(credit["id"]) in moved_credits else survivor_id
+        await db.execute(
+            "INSERT INTO donations_soft_credit (id, gift_id, constituent_id, credit_type, "
+            "amount_minor) SELECT {}, {}, {}, {}, {} WHERE EXISTS "
+            "(SELECT 1 FROM donations_gift WHERE id = {})",
+            int(credit["id"]),
+            int(credit["gift_id"]),
+            holder,
+            str(credit["credit_type"]),
+            int(credit["amount_minor"]),
+            int(credit["gift_id"]),
+        )
+    await rollups.recompute_donors([survivor_id, merged_id])
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 async def _rows(sql: str, constituent_id: int) -> list[Mapping[str, Any]]:

@@ -42,7 +42,8 @@ async def test_merge_moves_gifts_and_recomputes_both_rollups(person: PersonFacto
             soft_credits=[{"constituent_id": dup, "credit_type": "solicitor", "amount_minor": 40}],
         )
     )
-    await merge.merge_constituents(keep, dup)
+    before = {c: await rollups.donor_totals(c) for c in (keep, dup)}
+    merged = await merge.merge_constituents(keep, dup)
     totals = (await rollups.donor_totals(keep))[0]
     assert (totals.lifetime_minor, totals.gift_count, totals.first_gift_date) == (
         350,
@@ -51,6 +52,16 @@ async def test_merge_moves_gifts_and_recomputes_both_rollups(person: PersonFacto
     )
     assert totals.soft_credit_minor == 40  # the self-credit is gone, the friend's credit moved
     assert await rollups.donor_totals(dup) == []
+    # Undoing the merge puts every gift and credit back, the dropped self-credit included.
+    undone = await merge.undo_merge(merged.merge_id)
+    assert "donations" not in undone.plugins_not_reversed
+    assert {c: await rollups.donor_totals(c) for c in (keep, dup)} == before
+    credits = await db.fetch_all(
+        "SELECT constituent_id, credit_type FROM donations_soft_credit ORDER BY constituent_id"
+    )
+    assert sorted((int(r["constituent_id"]), r["credit_type"]) for r in credits) == sorted(
+        [(keep, "household"), (dup, "solicitor")]
+    )
 
 
 async def test_export_and_erasure_keep_financial_records(person: PersonFactory) -> None:

@@ -339,10 +339,24 @@ async def test_merge_export_erasure_and_demo_hooks(registry: PluginRegistry) -> 
     keep, merged = await new_constituent("Keep", "Me"), await new_constituent("Merge", "Me")
     await service.award_badge(merged, "Moved")
     async with unit_of_work():
-        await registry.call_each(
+        answers = await registry.call_each(
             "steward_constituent_merge", isolate=False, survivor_id=keep, merged_id=merged
         )
     assert [b["label"] for b in await service.badges(keep)] == ["Moved"]
+    snapshots = {a.plugin: a.value for a in answers}
+    async with unit_of_work():
+        await registry.call_each(
+            "steward_constituent_unmerge",
+            isolate=False,
+            survivor_id=keep,
+            merged_id=merged,
+            snapshots=snapshots,
+        )
+    assert [b["label"] for b in await service.badges(merged)] == ["Moved"]
+    async with unit_of_work():
+        await registry.call_each(
+            "steward_constituent_merge", isolate=False, survivor_id=keep, merged_id=merged
+        )
 
     sections = await registry.collect("steward_personal_data_export", constituent_id=keep)
     example = next(s for s in sections if s.plugin == "example")

@@ -202,13 +202,29 @@ async def steward_on_event(event: DomainEvent) -> None:
 
 
 @hookimpl
-async def steward_constituent_merge(survivor_id: int, merged_id: int) -> None:
-    """Move badges to the surviving record."""
+async def steward_constituent_merge(survivor_id: int, merged_id: int) -> dict[str, Any]:
+    """Move badges to the surviving record; say which, so an undo can move them back."""
+    rows = await db.fetch_all("SELECT id FROM example_badge WHERE constituent_id = {}", merged_id)
     await db.execute(
         "UPDATE example_badge SET constituent_id = {} WHERE constituent_id = {}",
         survivor_id,
         merged_id,
     )
+    return {"badge_ids": [int(r["id"]) for r in rows]}
+
+
+@hookimpl
+async def steward_constituent_unmerge(
+    survivor_id: int, merged_id: int, snapshots: dict[str, Any]
+) -> None:
+    """Move the badges the merge moved back to the restored record."""
+    for badge_id in snapshots.get("example", {}).get("badge_ids", []):
+        await db.execute(
+            "UPDATE example_badge SET constituent_id = {} WHERE id = {} AND constituent_id = {}",
+            merged_id,
+            badge_id,
+            survivor_id,
+        )
 
 
 @hookimpl
