@@ -16,9 +16,10 @@ from core import audit, db
 from core.errors import ConflictError, InvalidInputError
 from core.events import emit, unit_of_work
 from core.interactions import service as interactions
+from core.interactions.restate import restate_interaction
 from core.pagination import offset_of
 from plugins.donations import gift_store, rollups
-from plugins.donations.common import fiscal_year_of, org, org_date_of, org_today
+from plugins.donations.common import PLUGIN, fiscal_year_of, org, org_date_of, org_today
 from plugins.donations.models import Gift, GiftIn, GiftPatch, SoftCreditIn
 
 ENTITY = "donations_gift"
@@ -62,25 +63,43 @@ def accounting_date(data: GiftIn) -> Any:
     return org_today()
 
 
-async def _timeline(gift: Gift) -> None:
-    occurred = gift.received_at or datetime.combine(
+def _occurred(gift: Gift) -> datetime:
+    return gift.received_at or datetime.combine(
         gift.gift_date, time(12), tzinfo=org().zone
     ).astimezone(UTC)
+
+
+def _timeline_payload(gift: Gift) -> GiftInteraction:
+    return GiftInteraction(
+        gift_id=gift.id,
+        amount_minor=gift.amount_minor,
+        currency=gift.currency,
+        status=gift.status,
+        payment_method=gift.payment_method,
+    )
+
+
+async def _timeline(gift: Gift) -> None:
     await interactions.record_interaction(
         constituent_id=gift.donor_id,
         interaction_type=INTERACTION_TYPE,
-        payload=GiftInteraction(
-            gift_id=gift.id,
-            amount_minor=gift.amount_minor,
-            currency=gift.currency,
-            status=gift.status,
-            payment_method=gift.payment_method,
-        ),
+        payload=_timeline_payload(gift),
         direction="inbound",
         initiated_by="constituent",
-        occurred_at=occurred,
+        occurred_at=_occurred(gift),
         subject=f"Gift {gift.id}",
         external_ref=f"gift:{gift.id}",
+    )
+
+
+async def _restate_timeline(gift: Gift) -> None:
+    """The gift's timeline item follows its donor, amount, status and date."""
+    await restate_interaction(
+        PLUGIN,
+        f"gift:{gift.id}",
+        payload=_timeline_payload(gift),
+        constituent_id=gift.donor_id,
+        occurred_at=_occurred(gift),
     )
 
 
@@ -144,8 +163,7 @@ async def update_gift(gift_id: int, patch: GiftPatch) -> Gift:
         await gift_store.replace_parts(gift_id, data)
         after = await gift_store.fetch_gift(gift_id)
         await rollups.recompute_donors(_affected(before) | _affected(after))
-        if after.donor_id != before.donor_id:
-            await _move_interaction(gift_id, after.donor_id)
+        await _restate_timeline(after)
         await audit.record_change(
             "update",
             ENTITY,
@@ -156,17 +174,6 @@ async def update_gift(gift_id: int, patch: GiftPatch) -> Gift:
         )
         await emit("donations.gift_updated", _event(after))
     return after
-
-
-async def _move_interaction(gift_id: int, donor_id: int) -> None:
-    # The timeline item follows the gift to its new donor (core has no API for this yet).
-    await db.execute(
-        "UPDATE core_interaction SET constituent_id = {} WHERE source_plugin = {} "
-        "AND external_ref = {}",
-        donor_id,
-        "donations",
-        f"gift:{gift_id}",
-    )
 
 
 async def refund_gift(gift_id: int) -> Gift:
@@ -185,6 +192,7 @@ async def refund_gift(gift_id: int) -> Gift:
         )
         after = await gift_store.fetch_gift(gift_id)
         await rollups.recompute_donors(_affected(after))
+        await _restate_timeline(after)
         await audit.record_change(
             "refund",
             ENTITY,

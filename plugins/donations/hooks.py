@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from jinja2 import Environment
 
 from core import (
     DashboardCard,
@@ -165,6 +166,14 @@ async def steward_on_event(event: DomainEvent) -> None:
     """A moved fiscal-year start re-derives every gift's fiscal year (as a job)."""
     if event.name == "org_settings.changed" and fiscal.moves_fiscal_year(event.payload):
         await fiscal.queue_rederivation()
+
+
+@hookimpl
+def steward_jinja_env(env: Environment) -> None:
+    """``donations_status(code)``: a gift status in the reader's language."""
+    from plugins.donations.admin_common import statuses
+
+    env.globals["donations_status"] = lambda code: dict(statuses()).get(code, code)
 
 
 @hookimpl

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.testing import BrowserSession
 from plugins.donations import gift_store, gifts
-from plugins.donations.models import GiftIn
+from plugins.donations.models import GiftIn, GiftPatch
 from plugins.donations.tests.conftest import PersonFactory
 
 
@@ -150,3 +150,34 @@ def test_typed_amounts_are_read_in_either_notation() -> None:
         assert normalise_amount("1.250") == "1250"
         assert normalise_amount("25.50") == "25.50"
     assert normalise_amount("25.5.0") == "25.5.0"  # refused later by core.money
+
+
+async def test_timeline_item_follows_the_gift(
+    admin_ui: BrowserSession, person: PersonFactory
+) -> None:
+    import json
+
+    from core import db
+
+    first, second = await person("Noether"), await person("Germain")
+    gift = await gifts.record_gift(GiftIn(donor_id=first, amount_minor=2_500, currency="USD"))
+    page = await admin_ui.get(f"/admin/constituents/{first}/timeline")
+    assert "$25.00" in page.text
+    assert "(Received)" in page.text
+    await gifts.update_gift(gift.id, GiftPatch(amount_minor=4_000, donor_id=second))
+    await gifts.refund_gift(gift.id)
+    row = await db.fetch_one(
+        "SELECT constituent_id, payload FROM core_interaction WHERE external_ref = {}",
+        f"gift:{gift.id}",
+    )
+    assert row is not None
+    payload = row["payload"] if isinstance(row["payload"], dict) else json.loads(row["payload"])
+    assert (row["constituent_id"], payload["amount_minor"], payload["status"]) == (
+        second,
+        4_000,
+        "refunded",
+    )
+    moved = await admin_ui.get(f"/admin/constituents/{second}/timeline")
+    assert "$40.00" in moved.text
+    assert "(Refunded)" in moved.text
+    assert f'href="/admin/donations/gifts/{gift.id}"' in moved.text
