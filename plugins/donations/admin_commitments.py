@@ -31,6 +31,7 @@ from plugins.donations.admin_common import (
     parse_amount,
 )
 from plugins.donations.common import org, org_today
+from plugins.donations.gateways import GatewayError
 
 
 def pledge_statuses() -> dict[str, str]:
@@ -229,6 +230,9 @@ async def _change(recurring_id: int, patch: recurring.RecurringPatch) -> Respons
     url = f"{BASE}/recurring/{recurring_id}"
     try:
         await recurring.change_recurring(recurring_id, patch)
+    except GatewayError as exc:
+        message = _("Nothing was changed: %(reason)s", reason=str(exc))
+        return redirect_with_flash(url, message, "error")
     except ConflictError:
         return redirect_with_flash(url, _("A closed recurring gift cannot change."), "error")
     return redirect_with_flash(url, _("Recurring gift updated."))

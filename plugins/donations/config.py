@@ -18,6 +18,11 @@ class DonationsSettings(BaseModel):
 
     stripe_secret_key: str = Field(default="", max_length=300)
     stripe_webhook_secret: str = Field(default="", max_length=300)
+    stripe_api_base: str = Field(
+        default="https://api.stripe.com",
+        pattern=r"^https?://[^\s/]+$",
+        description="Stripe API address (stripe-mock or a test server may stand in for it)",
+    )
     webhook_tolerance_seconds: int = Field(default=300, ge=30, le=3600)
     success_url: str = Field(default="/portal/donations/thanks", max_length=500)
     cancel_url: str = Field(default="/portal/donations/", max_length=500)

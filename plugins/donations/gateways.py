@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from core import db
 from core.errors import ConflictError, InvalidInputError, NotFoundError
-from plugins.donations.common import as_int, config, org
+from plugins.donations.common import as_int
 from plugins.donations.models import Input, PositiveMinor, RecordId, check_currency
 
 
@@ -46,13 +46,32 @@ class CheckoutStart(BaseModel):
     session_ref: str | None
 
 
+class SubscriptionChange(BaseModel):
+    """What changed on a recurring gift, to be made on the gateway's subscription too."""
+
+    amount_minor: int
+    currency: str
+    frequency: str
+    status: Literal["active", "paused", "closed"]
+    amount_changed: bool
+    status_changed: bool
+
+
+class GatewayError(ConflictError):
+    """The payment gateway refused or could not make a change (shown to the user, 409)."""
+
+
 class Gateway(Protocol):
-    """A payment gateway: it creates a hosted payment page for a stored checkout."""
+    """A payment gateway: hosted payment pages and the subscriptions they start."""
 
     name: str
 
-    def create_session(self, checkout_id: int, data: CheckoutIn) -> tuple[str, str]:
+    async def create_session(self, checkout_id: int, data: CheckoutIn) -> tuple[str, str]:
         """Return (session reference, URL of the hosted payment page)."""
+        ...
+
+    async def change_subscription(self, ref: str, change: SubscriptionChange) -> None:
+        """Make a recurring gift's change on the gateway's subscription ``ref``."""
         ...
 
 
@@ -61,49 +80,20 @@ class OfflineGateway:
 
     name = "offline"
 
-    def create_session(self, checkout_id: int, data: CheckoutIn) -> tuple[str, str]:
-        """A local reference and the portal page that completes it."""
+    async def create_session(self, checkout_id: int, data: CheckoutIn) -> tuple[str, str]:
+        """A local confirmation page stands in for the gateway's page."""
         return f"offline_{checkout_id}", f"/portal/donations/offline/{checkout_id}"
 
-
-class StripeGateway:
-    """Stripe Checkout: a hosted page; ``metadata.checkout_id`` ties the webhook back to us."""
-
-    name = "stripe"
-
-    def create_session(self, checkout_id: int, data: CheckoutIn) -> tuple[str, str]:
-        """Create a Checkout Session with Stripe's library (network call)."""
-        import stripe
-
-        settings = config()
-        if not settings.stripe_secret_key:
-            raise ConflictError("the Stripe gateway is not configured")
-        base = org().public_base_url.rstrip("/")
-        price: Any = {
-            "currency": data.currency.lower(),
-            "unit_amount": data.amount_minor,
-            "product_data": {"name": f"Donation to {org().org_name}"},
-        }
-        if data.frequency != "once":
-            interval = {"monthly": ("month", 1), "quarterly": ("month", 3), "annually": ("year", 1)}
-            unit, count = interval[data.frequency]
-            price["recurring"] = {"interval": unit, "interval_count": count}
-        params: Any = {
-            "api_key": settings.stripe_secret_key,
-            "mode": "payment" if data.frequency == "once" else "subscription",
-            "line_items": [{"price_data": price, "quantity": 1}],
-            "client_reference_id": str(checkout_id),
-            "metadata": {"checkout_id": str(checkout_id)},
-            "success_url": base + settings.success_url,
-            "cancel_url": base + settings.cancel_url,
-        }
-        if data.email:
-            params["customer_email"] = data.email
-        session = stripe.checkout.Session.create(**params)
-        return str(session.id), str(session.url)
+    async def change_subscription(self, ref: str, change: SubscriptionChange) -> None:
+        """Nothing to tell: offline recurring gifts live only here."""
 
 
-GATEWAYS: dict[str, Gateway] = {"offline": OfflineGateway(), "stripe": StripeGateway()}
+def gateway_named(name: str) -> Gateway | None:
+    """The gateway called ``name`` (offline or stripe), or None for one we do not know."""
+    from plugins.donations.stripe_gateway import StripeGateway
+
+    known: dict[str, Gateway] = {"offline": OfflineGateway(), "stripe": StripeGateway()}
+    return known.get(name)
 
 
 async def start_checkout(data: CheckoutIn) -> CheckoutStart:
@@ -125,7 +115,9 @@ async def start_checkout(data: CheckoutIn) -> CheckoutStart:
     )
     assert row is not None
     checkout_id = int(row["id"])
-    ref, url = GATEWAYS[data.gateway].create_session(checkout_id, data)
+    gateway = gateway_named(data.gateway)
+    assert gateway is not None  # CheckoutIn allows known gateways only
+    ref, url = await gateway.create_session(checkout_id, data)
     await db.execute(
         "UPDATE donations_checkout SET session_ref = {} WHERE id = {}", ref, checkout_id
     )

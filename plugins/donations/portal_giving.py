@@ -17,6 +17,7 @@ from core.i18n import gettext as _
 from core.web.pages import redirect_with_flash
 from plugins.donations import receipt_pdf, receipts
 from plugins.donations.admin_common import Pager, form_errors_of, major_text, parse_amount
+from plugins.donations.gateways import GatewayError
 from plugins.donations.portal_give import frequencies
 from plugins.donations.portal_service import (
     annual_statement,
@@ -123,6 +124,13 @@ async def statement(request: Request[Any, Any, Any]) -> Response[Any]:
     return _pdf(receipt, await receipt_pdf.render_pdf(receipt.id))
 
 
+def _gateway_refused() -> str:
+    return _(
+        "The payment provider could not make this change, so nothing was changed. "
+        "Please try again later."
+    )
+
+
 @post("/recurring/{recurring_id:int}/amount", include_in_schema=False)
 async def change_amount(
     request: Request[Any, Any, Any], recurring_id: FromPath[int]
@@ -143,6 +151,8 @@ async def change_amount(
         return await _page(
             request, 1, {plan.id: form_errors_of(exc.errors)}, {plan.id: values}, 422
         )
+    except GatewayError:
+        return redirect_with_flash(BASE + "/", _gateway_refused(), "error")
     except ConflictError:
         return redirect_with_flash(BASE + "/", _("This recurring gift is cancelled."), "error")
     return redirect_with_flash(BASE + "/", _("The amount of your recurring gift is changed."))
@@ -154,6 +164,8 @@ async def _set_status(
     principal = require_portal_principal(request)
     try:
         await change_own_recurring(principal.constituent_id, recurring_id, status=status)
+    except GatewayError:
+        return redirect_with_flash(BASE + "/", _gateway_refused(), "error")
     except ConflictError:
         return redirect_with_flash(BASE + "/", _("This recurring gift is cancelled."), "error")
     return redirect_with_flash(BASE + "/", done)

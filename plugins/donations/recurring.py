@@ -165,8 +165,18 @@ async def create_recurring(data: RecurringIn) -> Recurring:
     return recurring
 
 
-async def change_recurring(recurring_id: int, patch: RecurringPatch) -> Recurring:
-    """Change amount, frequency or status, logging each change; closed gifts are final."""
+async def change_recurring(
+    recurring_id: int, patch: RecurringPatch, *, sync_gateway: bool = True
+) -> Recurring:
+    """Change amount, frequency or status, logging each change; closed gifts are final.
+
+    A gift paid through a gateway subscription (Stripe) is changed there first, so the
+    donor is charged what this record says; if the gateway refuses (GatewayError, 409)
+    nothing changes here. Webhooks reporting a change the gateway already made pass
+    ``sync_gateway=False``.
+    """
+    if sync_gateway:
+        await _change_on_gateway(await get_recurring(recurring_id), patch)
     async with unit_of_work():
         before = await get_recurring(recurring_id)
         if before.status == "closed":
@@ -211,6 +221,25 @@ async def change_recurring(recurring_id: int, patch: RecurringPatch) -> Recurrin
         )
         await emit("donations.recurring_changed", {"recurring_id": recurring_id, "kind": "changed"})
     return after
+
+
+async def _change_on_gateway(before: Recurring, patch: RecurringPatch) -> None:
+    from plugins.donations.gateways import SubscriptionChange, gateway_named
+
+    gateway = gateway_named(before.gateway)
+    if gateway is None or not before.gateway_ref or before.status == "closed":
+        return
+    change = SubscriptionChange(
+        amount_minor=patch.amount_minor or before.amount_minor,
+        currency=before.currency,
+        frequency=patch.frequency or before.frequency,
+        status=patch.status or before.status,
+        amount_changed=(patch.amount_minor or before.amount_minor) != before.amount_minor
+        or (patch.frequency or before.frequency) != before.frequency,
+        status_changed=(patch.status or before.status) != before.status,
+    )
+    if change.amount_changed or change.status_changed:
+        await gateway.change_subscription(before.gateway_ref, change)
 
 
 async def record_payment(

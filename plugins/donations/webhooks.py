@@ -241,7 +241,8 @@ async def _subscription_deleted(provider: str, event: dict[str, Any]) -> str:
     )
     if row is None or row["status"] == "closed":
         return "ignored"
-    await recurring.change_recurring(int(row["id"]), recurring.RecurringPatch(status="closed"))
+    closed = recurring.RecurringPatch(status="closed")
+    await recurring.change_recurring(int(row["id"]), closed, sync_gateway=False)
     return "processed"
 
 
