@@ -8,7 +8,7 @@ from litestar import Litestar
 
 from core import db
 from plugins.donations import recurring
-from tests.portal.conftest import Donor, PortalClient, make_donor, sign_in
+from portal.testing import Donor, PortalClient, make_donor, sign_in
 
 CHECKOUT = re.compile(r"/portal/donations/offline/(\d+)$")
 
