@@ -165,9 +165,17 @@ def pro_rata_credit(paid_minor: int, term_start: date, end: date, today: date) -
     return paid_minor * remaining // total
 
 
+def credit_for_terms(terms: list[tuple[int, date, date]], today: date) -> int:
+    """Unused value on ``today`` of paid terms given as ``(dues_minor, start, end)``.
+
+    A renewal made early adds a term that has not started yet: it is credited in full.
+    """
+    return sum(pro_rata_credit(paid, start, end, today) for paid, start, end in terms)
+
+
 @dataclass(frozen=True)
 class LevelChange:
-    """A mid-term change of level: credit for the old term and what the new one costs."""
+    """A mid-term change of level: credit for the old terms and what the new one costs."""
 
     credit_minor: int
     dues_minor: int
@@ -177,22 +185,16 @@ class LevelChange:
 
 
 def change_level(
-    old_paid_minor: int,
-    term_start: date,
-    end: date,
-    new_dues_minor: int,
-    new_spec: PeriodSpec,
-    today: date,
+    credit_minor: int, new_dues_minor: int, new_spec: PeriodSpec, today: date
 ) -> LevelChange:
-    """Switch level on ``today``: a new term starts, the unused old term is credited.
+    """Switch level on ``today``: a new term starts and the unused old value is credited.
 
     The amount due is the new dues less the credit, never below zero; credit the new dues do
     not absorb is reported as ``unused_credit_minor`` (a downgrade), not refunded.
     """
-    credit = pro_rata_credit(old_paid_minor, term_start, end, today)
-    due = max(new_dues_minor - credit, 0)
-    unused = max(credit - new_dues_minor, 0)
-    return LevelChange(credit, new_dues_minor, due, unused, first_period(new_spec, today))
+    due = max(new_dues_minor - credit_minor, 0)
+    unused = max(credit_minor - new_dues_minor, 0)
+    return LevelChange(credit_minor, new_dues_minor, due, unused, first_period(new_spec, today))
 
 
 def _anchor_day(anchor: str, dates: Dates) -> date:

@@ -12,6 +12,7 @@ from plugins.membership.periods import (
     Rule,
     add_months,
     change_level,
+    credit_for_terms,
     evaluate,
     first_period,
     months_between,
@@ -215,11 +216,13 @@ def test_pro_rata_credit(paid: int, term_start: date, end: date, today: date, cr
 
 def test_upgrade_and_downgrade() -> None:
     # Half way through a 100.00 year (183 of 365 days left), upgrade to 250.00.
-    up = change_level(10000, D(2026, 1, 1), D(2027, 1, 1), 25000, YEAR, D(2026, 7, 2))
+    credit = credit_for_terms([(10000, D(2026, 1, 1), D(2027, 1, 1))], D(2026, 7, 2))
+    up = change_level(credit, 25000, YEAR, D(2026, 7, 2))
     assert (up.credit_minor, up.due_minor, up.unused_credit_minor) == (5013, 19987, 0)
     assert (up.period.start, up.period.end) == (D(2026, 7, 2), D(2027, 7, 2))
     # 334 of 365 days left of a 250.00 year, downgrade to 50.00: credit to spare.
-    down = change_level(25000, D(2026, 1, 1), D(2027, 1, 1), 5000, CALENDAR, D(2026, 2, 1))
+    credit = credit_for_terms([(25000, D(2026, 1, 1), D(2027, 1, 1))], D(2026, 2, 1))
+    down = change_level(credit, 5000, CALENDAR, D(2026, 2, 1))
     assert (down.credit_minor, down.due_minor, down.unused_credit_minor) == (22876, 0, 17876)
     assert down.period.end == D(2027, 1, 1)
 
@@ -280,3 +283,9 @@ def test_status_rules(lifecycle: str, dates: Dates, today: date, status: str, co
 
 def test_no_matching_rule_is_not_membership() -> None:
     assert evaluate([], "active", JOINED, D(2026, 6, 1)) == ("expired", False)
+
+
+def test_credit_after_early_renewal() -> None:
+    # Renewed early: the current year half used, the next one not started (credited in full).
+    terms = [(10000, D(2026, 1, 1), D(2027, 1, 1)), (10000, D(2027, 1, 1), D(2028, 1, 1))]
+    assert credit_for_terms(terms, D(2026, 7, 2)) == 5013 + 10000
