@@ -12,6 +12,7 @@ from core import db
 from core.jobs.execution import run_one
 from core.jobs.service import enqueue
 from core.jobs.specs import job_specs
+from core.mail import send_mail
 from core.mail.testing import SmtpSink, smtp_sink
 from core.settings import Settings
 from core.testing import base_settings
@@ -81,7 +82,7 @@ async def test_interrupted_reminder_job_resumes_without_duplicates(
     today(D(2025, 6, 1))
     await _three_members(person, level)
     today(D(2026, 5, 25))
-    real_send = reminders.send_mail
+    real_send = send_mail
     calls = {"n": 0}
 
     async def crash_on_second(mail: Any) -> int:
