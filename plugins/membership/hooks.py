@@ -6,8 +6,28 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core import EventType, InteractionType, JobSpec, Permission, TimelineRenderer, hookimpl
-from plugins.membership import api, jobs
+import click
+
+from core import (
+    DashboardCard,
+    ErasureReport,
+    EventType,
+    ExportSection,
+    InteractionType,
+    JobSpec,
+    Permission,
+    ProfilePanel,
+    ReportSpec,
+    SegmentFilter,
+    TimelineRenderer,
+    hookimpl,
+)
+from core.auth.service import grants, user_permissions
+from core.i18n import format_date
+from core.i18n import gettext as _
+from core.settings import Settings
+from plugins.membership import api, api_members, api_reports, jobs, panels, privacy, segments
+from plugins.membership.report_tables import REPORTS
 from plugins.membership.timeline import (
     CHANGE_TYPE,
     REMINDER_TYPE,
@@ -36,7 +56,7 @@ EVENTS = {
 @hookimpl
 def steward_api_routes() -> Sequence[Any]:
     """``/api/v1/membership/...``."""
-    return [api.module_info]
+    return [*api.ROUTES, *api_members.ROUTES, *api_reports.ROUTES]
 
 
 @hookimpl
@@ -105,4 +125,129 @@ def steward_jobs() -> Sequence[JobSpec]:
             name="membership.send_reminders", handler=jobs.send_reminders, every_seconds=86_400
         ),
         JobSpec(name="membership.auto_renew", handler=jobs.auto_renew, every_seconds=86_400),
+    ]
+
+
+REPORT_LABELS = {
+    "members-over-time": "Members by level over time",
+    "activity": "New, renewed and lapsed members per month",
+    "retention": "Retention by level",
+    "status": "Members by level and status",
+    "expiries": "Upcoming expiries",
+}
+
+
+@hookimpl
+def steward_reports() -> Sequence[ReportSpec]:
+    """Membership reports (see :mod:`plugins.membership.report_tables`)."""
+    return [
+        ReportSpec(
+            key=f"membership.{key}",
+            label=REPORT_LABELS[key],
+            build=build,
+            permission="membership.read",
+            order=400 + index,
+        )
+        for index, (key, build) in enumerate(REPORTS.items())
+    ]
+
+
+@hookimpl
+def steward_import_commands() -> Sequence[click.Command]:
+    """``steward import memberships FILE.csv``."""
+    from plugins.membership.importer import import_memberships_command
+
+    return [import_memberships_command]
+
+
+@hookimpl
+async def steward_constituent_merge(survivor_id: int, merged_id: int) -> None:
+    """Move memberships, family links and reminders to the survivor."""
+    await privacy.merge_constituents(survivor_id, merged_id)
+
+
+@hookimpl
+async def steward_personal_data_export(constituent_id: int) -> ExportSection:
+    """The constituent's memberships, history, family links and reminders."""
+    return await privacy.export_data(constituent_id)
+
+
+@hookimpl
+async def steward_personal_data_erasure(constituent_id: int) -> ErasureReport:
+    """Erase personal details; keep anonymous membership history."""
+    return await privacy.erase_data(constituent_id)
+
+
+@hookimpl
+async def steward_demo_data(settings: Settings, seed: int) -> None:
+    """Three levels and a deterministic mix of current, renewed and lapsed members."""
+    from plugins.membership.demo import build_demo
+
+    await build_demo(settings, seed)
+
+
+@hookimpl
+async def steward_dashboard_cards(user_id: int) -> Sequence[DashboardCard]:
+    """Members now, recent joiners and coming expiries (for readers only)."""
+    if not grants(await user_permissions(user_id), "membership.read"):
+        return []
+    return [
+        DashboardCard(
+            key="membership.members",
+            title=_("Members"),
+            template="membership/card.html",
+            context=await panels.card_context(),
+            order=400,
+        )
+    ]
+
+
+@hookimpl
+async def steward_profile_panels(constituent_id: int) -> Sequence[ProfilePanel]:
+    """The constituent's memberships, with level, status and expiry as header facts."""
+    context = await panels.panel_context(constituent_id)
+    facts: dict[str, str] = {}
+    if context["memberships"]:
+        latest = context["memberships"][0]
+        facts = {
+            _("Membership"): f"{latest.level_name} ({latest.status})",
+            _("Expires on"): format_date(latest.end_date),
+        }
+    return [
+        ProfilePanel(
+            key="membership.membership",
+            title=_("Membership"),
+            template="membership/panel.html",
+            context=context,
+            facts=facts,
+            order=400,
+        )
+    ]
+
+
+@hookimpl
+def steward_segment_filters() -> Sequence[SegmentFilter]:
+    """Current members, members of a level, memberships expiring within N days."""
+    return [
+        SegmentFilter(
+            "membership.current",
+            "Current members",
+            segments.current_members,
+            parameter=segments.CurrentMembers,
+            order=400,
+        ),
+        SegmentFilter(
+            "membership.level",
+            "Members of a level",
+            segments.of_level,
+            parameter=segments.OfLevel,
+            order=401,
+        ),
+        SegmentFilter(
+            "membership.expiring",
+            "Membership expiring within N days",
+            segments.expiring_within,
+            parameter=segments.ExpiringWithin,
+            order=402,
+        ),
     ]

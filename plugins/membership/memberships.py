@@ -141,7 +141,7 @@ async def join(data: JoinIn) -> Membership:
         membership = await write(
             inserted, {"lifecycle": values["lifecycle"]}, level.grace_days, today
         )
-        term_id = await _term(membership, "join", level, period.start, period.end, 0)
+        term_id = await _term(membership, "join", level, period.start, period.end, 0, day)
         if paid:
             await dues.record_dues(
                 membership.id,
@@ -172,6 +172,7 @@ async def _term(
     start: date,
     end: date,
     credit_minor: int,
+    on_date: date,
     dues_minor: int | None = None,
 ) -> int:
     dues_value = level.dues_minor if dues_minor is None else dues_minor
@@ -179,6 +180,7 @@ async def _term(
         {
             "membership_id": membership.id,
             "kind": kind,
+            "on_date": on_date,
             "level_id": level.id,
             "start_date": start,
             "end_date": end,
@@ -230,7 +232,7 @@ async def _renew_once(membership_id: int, data: RenewIn) -> Membership:
         }
         membership = await write(before, changes, level.grace_days, today)
         kind = "renew" if result.continued else "rejoin"
-        term_id = await _term(membership, kind, level, result.term_start, result.end, 0)
+        term_id = await _term(membership, kind, level, result.term_start, result.end, 0, day)
         await dues.record_dues(
             membership.id,
             membership.member_id,
@@ -320,7 +322,9 @@ async def _change_once(membership_id: int, data: ChangeLevelIn) -> Membership:
         if before.auto_renew and not new.auto_renew_allowed:
             changes["auto_renew"] = False
         membership = await write(before, changes, new.grace_days, today)
-        term_id = await _term(membership, quote.kind, new, day, quote.end_date, quote.credit_minor)
+        term_id = await _term(
+            membership, quote.kind, new, day, quote.end_date, quote.credit_minor, day
+        )
         await dues.record_dues(
             membership.id,
             membership.member_id,

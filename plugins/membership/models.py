@@ -239,6 +239,7 @@ class Term(BaseModel):
     id: int
     membership_id: int
     kind: str
+    on_date: date
     level_id: int
     start_date: date
     end_date: date

@@ -18,7 +18,8 @@ MEMBERSHIP_SELECT = (
 )
 
 
-def _date(value: Any) -> date:
+def required_date(value: Any) -> date:
+    """A date from a driver value that must not be missing."""
     day = as_date(value)
     if day is None:
         raise ValueError("a required date is missing")
@@ -33,10 +34,10 @@ def membership_from_row(row: dict[str, Any]) -> Membership:
         member_name=str(row["member_name"] or ""),
         level_id=int(row["level_id"]),
         level_name=str(row["level_name"]),
-        join_date=_date(row["join_date"]),
-        period_start=_date(row["period_start"]),
-        term_start=_date(row["term_start"]),
-        end_date=_date(row["end_date"]),
+        join_date=required_date(row["join_date"]),
+        period_start=required_date(row["period_start"]),
+        term_start=required_date(row["term_start"]),
+        end_date=required_date(row["end_date"]),
         lifecycle=str(row["lifecycle"]),
         status=str(row["status"]),
         counts_as_member=bool(row["counts_as_member"]),
@@ -143,9 +144,10 @@ def _term(row: dict[str, Any]) -> Term:
         id=int(row["id"]),
         membership_id=int(row["membership_id"]),
         kind=str(row["kind"]),
+        on_date=required_date(row["on_date"]),
         level_id=int(row["level_id"]),
-        start_date=_date(row["start_date"]),
-        end_date=_date(row["end_date"]),
+        start_date=required_date(row["start_date"]),
+        end_date=required_date(row["end_date"]),
         dues_minor=as_int(row["dues_minor"]),
         credit_minor=as_int(row["credit_minor"]),
         due_minor=as_int(row["due_minor"]),

@@ -83,6 +83,7 @@ class Term(Table, tablename="membership_term"):
     id = Serial(primary_key=True)
     membership_id = ForeignKey(Membership, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=20)  # join | renew | rejoin | upgrade | downgrade
+    on_date = Date(index=True)  # the organisation date the change was made
     level_id = Integer()
     start_date = Date()
     end_date = Date()
