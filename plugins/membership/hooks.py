@@ -15,6 +15,7 @@ from core import (
     ExportSection,
     InteractionType,
     JobSpec,
+    NavItem,
     Permission,
     ProfilePanel,
     ReportSpec,
@@ -57,6 +58,25 @@ EVENTS = {
 def steward_api_routes() -> Sequence[Any]:
     """``/api/v1/membership/...``."""
     return [*api.ROUTES, *api_members.ROUTES, *api_reports.ROUTES]
+
+
+@hookimpl
+def steward_admin_routes() -> Sequence[Any]:
+    """``/admin/membership/...``: memberships, levels and rules, reports."""
+    from plugins.membership import admin_levels, admin_member, admin_members, admin_reports
+
+    return [
+        *admin_members.ROUTES,
+        *admin_member.ROUTES,
+        *admin_levels.ROUTES,
+        *admin_reports.ROUTES,
+    ]
+
+
+@hookimpl
+def steward_admin_nav() -> Sequence[NavItem]:
+    """One "Membership" entry for staff who may read memberships."""
+    return [NavItem(_("Membership"), "/admin/membership/", permission="membership.read", order=200)]
 
 
 @hookimpl
