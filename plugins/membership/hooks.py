@@ -17,6 +17,7 @@ from core import (
     JobSpec,
     NavItem,
     Permission,
+    PortalWidget,
     ProfilePanel,
     ReportSpec,
     SegmentFilter,
@@ -70,6 +71,31 @@ def steward_admin_routes() -> Sequence[Any]:
         *admin_member.ROUTES,
         *admin_levels.ROUTES,
         *admin_reports.ROUTES,
+    ]
+
+
+@hookimpl
+def steward_portal_routes() -> Sequence[Any]:
+    """``/portal/membership/...``: my membership, join, renew, family, card, directory."""
+    from plugins.membership import portal
+
+    return portal.ROUTES
+
+
+@hookimpl
+async def steward_portal_widgets(constituent_id: int) -> Sequence[PortalWidget]:
+    """The member's level, status and expiry, with a link to "My membership"."""
+    from plugins.membership.portal_service import my_membership
+
+    membership = await my_membership(constituent_id)
+    return [
+        PortalWidget(
+            key="membership.mine",
+            title=_("My membership"),
+            template="membership/portal/widget.html",
+            context={"membership": membership},
+            order=400,
+        )
     ]
 
 

@@ -19,6 +19,9 @@ CHANGE_SUBJECTS = {
     "cancelled": "Membership cancelled",
     "lapsed": "Membership lapsed",
     "activated": "Membership dues received",
+    "renewal_requested": "Renewal requested online: dues to collect",
+    "upgrade_requested": "Upgrade requested online: dues to collect",
+    "downgrade_requested": "Downgrade requested online: dues to collect",
 }
 
 
