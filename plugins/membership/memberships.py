@@ -142,7 +142,7 @@ async def join(data: JoinIn) -> Membership:
             inserted, {"lifecycle": values["lifecycle"]}, level.grace_days, today
         )
         term_id = await _term(membership, "join", level, period.start, period.end, 0, day)
-        if paid:
+        if paid and data.source != "import":  # imported dues were banked elsewhere
             await dues.record_dues(
                 membership.id,
                 membership.member_id,
