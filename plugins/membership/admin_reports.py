@@ -20,6 +20,7 @@ def titles() -> dict[str, str]:
     """Translated report titles by key."""
     return {
         "members-over-time": _("Members by level over time"),
+        "status-over-time": _("Memberships by status over time"),
         "activity": _("New, renewed and lapsed members per month"),
         "retention": _("Retention by level"),
         "status": _("Members by level and status"),
@@ -31,6 +32,7 @@ def titles() -> dict[str, str]:
 async def reports_page(request: Request[Any, Any, Any]) -> Response[str]:
     """Every membership report with its chart, its table and a CSV link."""
     over_time = await reports.members_over_time()
+    by_status = await reports.status_over_time()
     activity = await reports.activity_by_month()
     retention = await reports.retention_by_level()
     names = titles()
@@ -39,6 +41,15 @@ async def reports_page(request: Request[Any, Any, Any]) -> Response[str]:
             names["members-over-time"],
             over_time.months,
             [(s.level_name, s.counts) for s in over_time.series],
+        ),
+        "status-over-time": stacked_chart(
+            names["status-over-time"],
+            by_status.months,
+            [
+                (_("Members"), by_status.member),
+                (_("In grace"), by_status.grace),
+                (_("Lapsed"), by_status.lapsed),
+            ],
         ),
         "activity": stacked_chart(
             names["activity"],

@@ -64,12 +64,19 @@ def steward_api_routes() -> Sequence[Any]:
 @hookimpl
 def steward_admin_routes() -> Sequence[Any]:
     """``/admin/membership/...``: memberships, levels and rules, reports."""
-    from plugins.membership import admin_levels, admin_member, admin_members, admin_reports
+    from plugins.membership import (
+        admin_levels,
+        admin_member,
+        admin_members,
+        admin_reports,
+        admin_rules,
+    )
 
     return [
         *admin_members.ROUTES,
         *admin_member.ROUTES,
         *admin_levels.ROUTES,
+        *admin_rules.ROUTES,
         *admin_reports.ROUTES,
     ]
 
@@ -176,6 +183,7 @@ def steward_jobs() -> Sequence[JobSpec]:
 
 REPORT_LABELS = {
     "members-over-time": "Members by level over time",
+    "status-over-time": "Memberships by status over time",
     "activity": "New, renewed and lapsed members per month",
     "retention": "Retention by level",
     "status": "Members by level and status",

@@ -32,6 +32,18 @@ async def members_over_time(today: date | None = None) -> Table:
     return table
 
 
+async def status_over_time(today: date | None = None) -> Table:
+    """One row per month end: memberships covered, in grace and lapsed."""
+    data = await reports.status_over_time(today=today)
+    return Table(
+        ["month", "member", "grace", "lapsed"],
+        [
+            {"month": m, "member": data.member[i], "grace": data.grace[i], "lapsed": data.lapsed[i]}
+            for i, m in enumerate(data.months)
+        ],
+    )
+
+
 async def activity(today: date | None = None) -> Table:
     """Joined, renewed and lapsed per month."""
     rows = await reports.activity_by_month(today=today)
@@ -76,6 +88,7 @@ async def upcoming_expiries(today: date | None = None) -> Table:
 
 REPORTS: dict[str, Callable[..., Awaitable[Table]]] = {
     "members-over-time": members_over_time,
+    "status-over-time": status_over_time,
     "activity": activity,
     "retention": retention,
     "status": status_now,

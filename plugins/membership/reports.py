@@ -35,6 +35,15 @@ class Span:
     grace_days: int
 
 
+class StatusOverTime(BaseModel):
+    """Memberships in each state at each month end (oldest first)."""
+
+    months: list[str]
+    member: list[int]
+    grace: list[int]
+    lapsed: list[int]
+
+
 class MonthActivity(BaseModel):
     """Joins, renewals and lapses in one month."""
 
@@ -91,8 +100,11 @@ async def _spans() -> dict[int, list[Span]]:
     for row in rows:
         start, end = required_date(row["start_date"]), required_date(row["end_date"])
         on = required_date(row["on_date"])
+        grace = as_int(row["grace_days"])
         if row["cancelled_at"] is not None:
-            end = min(end, as_utc(row["cancelled_at"]).astimezone(zone).date())
+            cancelled = as_utc(row["cancelled_at"]).astimezone(zone).date()
+            if cancelled < end:
+                end, grace = cancelled, 0  # no grace after a cancellation
         spans = by_membership[int(row["membership_id"])]
         if spans and row["kind"] in ("upgrade", "downgrade"):
             last = spans[-1]
@@ -113,7 +125,7 @@ async def _spans() -> dict[int, list[Span]]:
                 on,
                 start,
                 end,
-                as_int(row["grace_days"]),
+                grace,
             )
         )
     return by_membership
@@ -147,6 +159,36 @@ async def members_over_time(months: int = 12, today: date | None = None) -> Memb
     ]
     totals = [sum(s.counts[i] for s in series) for i in range(len(ends))]
     return MembersOverTime(months=[e.strftime("%Y-%m") for e in ends], series=series, totals=totals)
+
+
+def _state_on(spans: list[Span], day: date) -> str | None:
+    """``member``, ``grace``, ``lapsed`` or None (not joined yet) for one membership."""
+    started = [s for s in spans if s.start <= day]
+    if not started:
+        return None
+    if any(s.start <= day < s.end for s in started):
+        return "member"
+    last = max(started, key=lambda s: s.end)
+    if day < last.end + timedelta(days=last.grace_days):
+        return "grace"
+    return "lapsed"
+
+
+async def status_over_time(months: int = 12, today: date | None = None) -> StatusOverTime:
+    """Memberships covered, in grace and lapsed at each of the last ``months`` month ends.
+
+    Grace here means "after the last paid term, within its grace days"; a cancelled
+    membership counts as lapsed from its cancellation.
+    """
+    day = today or org_today()
+    ends = _month_ends(day, months)
+    counts = {state: [0] * len(ends) for state in ("member", "grace", "lapsed")}
+    for spans in (await _spans()).values():
+        for index, end in enumerate(ends):
+            state = _state_on(spans, end)
+            if state is not None:
+                counts[state][index] += 1
+    return StatusOverTime(months=[e.strftime("%Y-%m") for e in ends], **counts)
 
 
 def _lapse_dates(spans: list[Span], today: date) -> list[tuple[date, int]]:

@@ -167,7 +167,7 @@ async def test_reports_page_and_csv(
     today(date(2026, 5, 1))  # its grace ended on 31 March without a renewal
     page = await admin_ui.get("/admin/membership/reports")
     assert page.status_code == 200
-    assert page.text.count('<svg class="chart"') == 3
+    assert page.text.count('<svg class="chart"') == 4
     csv = await admin_ui.get("/admin/membership/reports/members-over-time/csv")
     assert csv.text.splitlines()[0] == "month,Basic,total"
     assert (await admin_ui.get("/admin/membership/reports/nope/csv")).status_code == 404
@@ -186,3 +186,28 @@ async def test_readers_see_pages_but_cannot_change(
         assert denied.status_code == 403
     else:
         assert page.status_code == 403
+
+
+async def test_rules_editor(
+    admin_ui: BrowserSession, person: PersonFactory, level: LevelFactory, today: SetToday
+) -> None:
+    today(date(2026, 1, 1))
+    basic = await level("Basic")
+    membership = await memberships.join(JoinIn(member_id=await person(), level_id=basic.id))
+    page = await admin_ui.get("/admin/membership/rules")
+    assert page.status_code == 200
+    assert 'name="r6_status" type="text" value="current"' in page.text
+    form = {"count": "3", "r0_position": "1", "r0_status": "lapsed", "r0_lifecycle": "active",
+            "r0_anchor": "end", "r0_from_days": "0",
+            "r1_position": "2", "r1_status": "member", "r1_lifecycle": "active",
+            "r1_anchor": "start", "r1_from_days": "0", "r1_counts_as_member": "true",
+            "r2_status": ""}  # fmt: skip
+    bad = await admin_ui.submit("/admin/membership/rules", form | {"r1_status": "Not OK!"})
+    assert bad.status_code == 422
+    assert 'id="error-r1_status"' in bad.text
+    same_order = await admin_ui.submit("/admin/membership/rules", form | {"r1_position": "1"})
+    assert same_order.status_code == 422
+    saved = await admin_ui.submit("/admin/membership/rules", form)
+    assert saved.status_code == 303
+    after = await store.fetch_membership(membership.id)
+    assert (after.status, after.counts_as_member) == ("member", True)

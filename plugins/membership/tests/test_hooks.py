@@ -125,6 +125,9 @@ async def test_segments_panel_card_and_reports(
     over_time = await REPORTS["members-over-time"]()
     assert over_time.rows[-1]["total"] == 1
     assert over_time.rows[-2]["Basic"] == 1  # 31 December 2025
+    by_status = (await REPORTS["status-over-time"]()).rows
+    assert (by_status[-2]["member"], by_status[-2]["grace"], by_status[-2]["lapsed"]) == (1, 0, 0)
+    assert (by_status[-1]["member"], by_status[-1]["lapsed"]) == (1, 1)
     retention = {r["level_name"]: r for r in (await REPORTS["retention"]()).rows}
     assert (retention["Basic"]["due"], retention["Basic"]["renewed"]) == (1, 0)
     assert as_csv(await REPORTS["expiries"]()).splitlines() == [
