@@ -211,3 +211,20 @@ async def test_rules_editor(
     assert saved.status_code == 303
     after = await store.fetch_membership(membership.id)
     assert (after.status, after.counts_as_member) == ("member", True)
+
+
+async def test_member_profile_shows_panel_and_timeline(
+    admin_ui: BrowserSession, person: PersonFactory, level: LevelFactory, today: SetToday
+) -> None:
+    today(date(2026, 1, 31))
+    monthly = await level("Monthly", duration_unit="months")
+    member = await person("Profiled")
+    membership = await memberships.join(JoinIn(member_id=member, level_id=monthly.id))
+    await memberships.renew(membership.id)
+    page = await admin_ui.get(f"/admin/constituents/{member}")
+    assert page.status_code == 200
+    assert f"/admin/membership/members/{membership.id}" in page.text  # the profile panel
+    timeline = await admin_ui.get(f"/admin/constituents/{member}/timeline")
+    assert timeline.status_code == 200
+    assert "Renewed" in timeline.text  # the timeline item rendered by this plugin
+    assert "2026-03-31" in timeline.text
