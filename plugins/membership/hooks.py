@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
+from jinja2 import Environment
 
 from core import (
     DashboardCard,
@@ -154,6 +156,20 @@ def steward_interaction_types() -> Sequence[InteractionType]:
 def steward_template_dirs() -> Sequence[Path]:
     """This plugin's templates (``templates/membership/...``)."""
     return [Path(__file__).parent / "templates"]
+
+
+def _iso_date(value: str) -> str:
+    """An ISO date stored in a payload, in the reader's date format (bad text unchanged)."""
+    try:
+        return format_date(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@hookimpl
+def steward_jinja_env(env: Environment) -> None:
+    """``membership_date``: payload dates (ISO text) shown like every other date."""
+    env.filters["membership_date"] = _iso_date
 
 
 @hookimpl

@@ -227,4 +227,4 @@ async def test_member_profile_shows_panel_and_timeline(
     timeline = await admin_ui.get(f"/admin/constituents/{member}/timeline")
     assert timeline.status_code == 200
     assert "Renewed" in timeline.text  # the timeline item rendered by this plugin
-    assert "2026-03-31" in timeline.text
+    assert "Mar 31, 2026" in timeline.text
