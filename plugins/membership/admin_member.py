@@ -12,7 +12,7 @@ from admin import form_values, render_admin_page
 from core.errors import ConflictError, StewardError
 from core.i18n import gettext as _
 from core.web.pages import redirect_with_flash
-from plugins.membership import adjust, levels, memberships, rules, store
+from plugins.membership import adjust, level_change, levels, memberships, rules, store
 from plugins.membership.admin_common import BASE, READ, WRITE, payment_methods, service_message
 from plugins.membership.models import ChangeLevelIn, OverrideIn, RenewIn
 
@@ -54,7 +54,7 @@ async def detail(request: Request[Any, Any, Any], membership_id: FromPath[int]) 
     raw = request.query_params.get("quote_level") or ""
     if raw.isdigit():
         try:
-            quote = await memberships.quote_level_change(membership_id, int(raw))
+            quote = await level_change.quote_level_change(membership_id, int(raw))
         except StewardError as exc:
             quote_error = _message(exc)
     context = {
@@ -115,7 +115,7 @@ async def change_level(
     data = ChangeLevelIn(level_id=int(raw), payment_method=_method(values.get("level_method")))
     return await _act(
         membership_id,
-        lambda: memberships.change_membership_level(membership_id, data),
+        lambda: level_change.change_membership_level(membership_id, data),
         _("Level changed."),
     )
 

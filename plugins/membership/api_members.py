@@ -10,7 +10,7 @@ from litestar.params import JSONBody, QueryParameter
 from pydantic import BaseModel
 
 from core.constituents.api_support import Page, PerPage, PreciseJSONRequest
-from plugins.membership import adjust, memberships, queries, store
+from plugins.membership import adjust, level_change, memberships, queries, store
 from plugins.membership.api_support import READ, TAGS, WRITE, Id, ItemPage
 from plugins.membership.models import (
     Associate,
@@ -109,7 +109,7 @@ async def level_quote(
     on: Annotated[date | None, QueryParameter(required=False)] = None,
 ) -> LevelChangeQuote:
     """The pro-rata credit and amount due for a change of level, before making it."""
-    return await memberships.quote_level_change(membership_id, level_id, on)
+    return await level_change.quote_level_change(membership_id, level_id, on)
 
 
 @post(
@@ -117,7 +117,7 @@ async def level_quote(
 )
 async def change_level(membership_id: Id, data: JSONBody[ChangeLevelIn]) -> Membership:
     """Upgrade or downgrade now, crediting the unused part of the current term."""
-    return await memberships.change_membership_level(membership_id, data)
+    return await level_change.change_membership_level(membership_id, data)
 
 
 @post("/memberships/{membership_id:int}/confirm-payment", opt=WRITE, tags=TAGS)

@@ -21,14 +21,12 @@ from plugins.membership import dues, periods, rules, store, timeline
 from plugins.membership.common import org_today
 from plugins.membership.levels import get_level
 from plugins.membership.models import (
-    ChangeLevelIn,
     JoinIn,
     Level,
-    LevelChangeQuote,
     Membership,
     RenewIn,
 )
-from plugins.membership.periods import change_level, credit_for_terms, first_period
+from plugins.membership.periods import first_period
 
 ENTITY = "membership_membership"
 MAX_ATTEMPTS = 5
@@ -141,7 +139,7 @@ async def join(data: JoinIn) -> Membership:
         membership = await write(
             inserted, {"lifecycle": values["lifecycle"]}, level.grace_days, today
         )
-        term_id = await _term(membership, "join", level, period.start, period.end, 0, day)
+        term_id = await new_term(membership, "join", level, period.start, period.end, 0, day)
         if paid and data.source != "import":  # imported dues were banked elsewhere
             await dues.record_dues(
                 membership.id,
@@ -165,7 +163,7 @@ async def join(data: JoinIn) -> Membership:
     return membership
 
 
-async def _term(
+async def new_term(
     membership: Membership,
     kind: str,
     level: Level,
@@ -175,6 +173,7 @@ async def _term(
     on_date: date,
     dues_minor: int | None = None,
 ) -> int:
+    """Record one history term (dues default to the level's) and return its id."""
     dues_value = level.dues_minor if dues_minor is None else dues_minor
     return await store.insert_term(
         {
@@ -193,7 +192,8 @@ async def _term(
     )
 
 
-async def _retrying(operation: Any, *args: Any) -> Membership:
+async def retrying(operation: Any, *args: Any) -> Membership:
+    """Run a membership change, again from a fresh read when it lost a race (5 tries)."""
     for _attempt in range(MAX_ATTEMPTS - 1):
         try:
             result: Membership = await operation(*args)
@@ -211,7 +211,7 @@ async def renew(membership_id: int, data: RenewIn | None = None) -> Membership:
     membership has lapsed and a new continuous period starts on the renewal date.
     Raises NotFoundError and ConflictError (cancelled or pending memberships).
     """
-    return await _retrying(_renew_once, membership_id, data or RenewIn())
+    return await retrying(_renew_once, membership_id, data or RenewIn())
 
 
 async def _renew_once(membership_id: int, data: RenewIn) -> Membership:
@@ -232,7 +232,7 @@ async def _renew_once(membership_id: int, data: RenewIn) -> Membership:
         }
         membership = await write(before, changes, level.grace_days, today)
         kind = "renew" if result.continued else "rejoin"
-        term_id = await _term(membership, kind, level, result.term_start, result.end, 0, day)
+        term_id = await new_term(membership, kind, level, result.term_start, result.end, 0, day)
         await dues.record_dues(
             membership.id,
             membership.member_id,
@@ -254,104 +254,6 @@ async def _renew_once(membership_id: int, data: RenewIn) -> Membership:
         label = "renewed" if result.continued else "rejoined"
         await timeline.record_change(membership, label, f"membership-term:{term_id}")
         await emit("membership.renewed", event_payload(membership, continued=result.continued))
-    return membership
-
-
-async def quote_level_change(
-    membership_id: int, level_id: int, on: date | None = None
-) -> LevelChangeQuote:
-    """What moving to ``level_id`` on ``on`` (default today) would credit and cost."""
-    membership = await store.fetch_membership(membership_id)
-    return await _quote(membership, await get_level(level_id), on or org_today())
-
-
-async def _quote(membership: Membership, new: Level, day: date) -> LevelChangeQuote:
-    if membership.lifecycle != "active":
-        raise ConflictError(f"a {membership.lifecycle} membership cannot change level")
-    old = await get_level(membership.level_id)
-    if new.id == old.id:
-        raise InvalidInputError({"level_id": "the membership is already at this level"})
-    if not new.active:
-        raise InvalidInputError({"level_id": "this level is not offered any more"})
-    if new.currency != old.currency:
-        raise InvalidInputError({"level_id": "the levels' dues are in different currencies"})
-    if day >= membership.end_date:
-        raise ConflictError("the membership has ended; renew it instead")
-    terms = await store.terms_of(membership.id)
-    since = max((i for i, t in enumerate(terms) if t.kind != "renew"), default=0)
-    credit = credit_for_terms(
-        [(t.dues_minor, t.start_date, t.end_date) for t in terms[since:]], day
-    )
-    change = change_level(credit, new.dues_minor, new.spec(), day)
-    upgrade = (new.tier, new.dues_minor) > (old.tier, old.dues_minor)
-    return LevelChangeQuote(
-        level_id=new.id,
-        currency=new.currency,
-        credit_minor=change.credit_minor,
-        dues_minor=change.dues_minor,
-        due_minor=change.due_minor,
-        unused_credit_minor=change.unused_credit_minor,
-        start_date=change.period.start,
-        end_date=change.period.end,
-        kind="upgrade" if upgrade else "downgrade",
-    )
-
-
-async def change_membership_level(membership_id: int, data: ChangeLevelIn) -> Membership:
-    """Upgrade or downgrade mid-term: a new term from today, the unused old term credited.
-
-    Raises InvalidInputError, ConflictError (not active, ended, too many family members).
-    """
-    return await _retrying(_change_once, membership_id, data)
-
-
-async def _change_once(membership_id: int, data: ChangeLevelIn) -> Membership:
-    async with unit_of_work():
-        before = await store.fetch_membership(membership_id, lock=True)
-        new = await get_level(data.level_id)
-        today = org_today()
-        day = data.on or today
-        quote = await _quote(before, new, day)
-        associates = len(await store.associates_of(membership_id))
-        if associates > new.member_cap:
-            raise ConflictError(
-                f"the membership has {associates} associated members; the new level allows "
-                f"{new.member_cap}"
-            )
-        changes = {"level_id": new.id, "term_start": day, "end_date": quote.end_date}
-        if before.auto_renew and not new.auto_renew_allowed:
-            changes["auto_renew"] = False
-        membership = await write(before, changes, new.grace_days, today)
-        term_id = await _term(
-            membership, quote.kind, new, day, quote.end_date, quote.credit_minor, day
-        )
-        await dues.record_dues(
-            membership.id,
-            membership.member_id,
-            new,
-            term_id,
-            quote.due_minor,
-            day,
-            data.payment_method,
-        )
-        membership = await store.fetch_membership(membership.id)
-        await audit.record_change(
-            quote.kind,
-            ENTITY,
-            membership.id,
-            before=before.snapshot(),
-            after={
-                **membership.snapshot(),
-                "credit_minor": quote.credit_minor,
-                "due_minor": quote.due_minor,
-            },
-            constituent_id=membership.member_id,
-        )
-        await timeline.record_change(membership, f"{quote.kind}d", f"membership-term:{term_id}")
-        await emit(
-            f"membership.{quote.kind}d",
-            event_payload(membership, credit_minor=quote.credit_minor, due_minor=quote.due_minor),
-        )
     return membership
 
 

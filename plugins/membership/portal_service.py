@@ -20,7 +20,7 @@ from core.constituents.service import create_constituent
 from core.errors import ConflictError, NotFoundError
 from core.events import unit_of_work
 from core.interactions import service as interactions
-from plugins.membership import adjust, memberships, store, timeline
+from plugins.membership import adjust, level_change, memberships, store, timeline
 from plugins.membership.common import donations_active, org_today
 from plugins.membership.levels import get_level
 from plugins.membership.models import (
@@ -119,16 +119,16 @@ async def renew_online(constituent_id: int) -> tuple[Membership, bool]:
 async def quote_online(constituent_id: int, level_id: int) -> LevelChangeQuote:
     """The member's own quote for moving to another level today."""
     membership = await own(constituent_id)
-    return await memberships.quote_level_change(membership.id, level_id)
+    return await level_change.quote_level_change(membership.id, level_id)
 
 
 async def change_level_online(constituent_id: int, level_id: int) -> tuple[Membership, bool]:
     """Upgrade or downgrade (paid at once) or record the request for staff."""
     membership = await own(constituent_id)
-    quote = await memberships.quote_level_change(membership.id, level_id)
+    quote = await level_change.quote_level_change(membership.id, level_id)
     if pays_online() or quote.due_minor == 0:
         data = ChangeLevelIn(level_id=level_id, payment_method="online")
-        return await memberships.change_membership_level(membership.id, data), True
+        return await level_change.change_membership_level(membership.id, data), True
     level = await get_level(level_id)
     ref = f"membership:{membership.id}:level-request:{level.id}:{org_today().isoformat()}"
     await _request_follow_up(membership, f"{quote.kind}_requested", ref)

@@ -8,7 +8,7 @@ import pytest
 
 from core import db
 from core.errors import ConflictError, InvalidInputError
-from plugins.membership import adjust, levels, memberships, rules, store
+from plugins.membership import adjust, level_change, levels, memberships, rules, store
 from plugins.membership.models import (
     ChangeLevelIn,
     JoinIn,
@@ -143,9 +143,9 @@ async def test_upgrade_and_downgrade_with_pro_rata_credit(
     gold = await level("Gold", dues_minor=25000, tier=2)
     membership = await memberships.join(JoinIn(member_id=await person(), level_id=basic.id))
     today(D(2026, 7, 2))  # 183 of 365 days left
-    quote = await memberships.quote_level_change(membership.id, gold.id)
+    quote = await level_change.quote_level_change(membership.id, gold.id)
     assert (quote.kind, quote.credit_minor, quote.due_minor) == ("upgrade", 5013, 19987)
-    upgraded = await memberships.change_membership_level(
+    upgraded = await level_change.change_membership_level(
         membership.id, ChangeLevelIn(level_id=gold.id)
     )
     assert (upgraded.level_id, upgraded.term_start, upgraded.end_date) == (
@@ -160,14 +160,14 @@ async def test_upgrade_and_downgrade_with_pro_rata_credit(
     assert gift is not None
     assert gift["amount_minor"] == 19987
     today(D(2026, 8, 1))  # 335 of 365 days of the gold term left
-    down = await memberships.quote_level_change(membership.id, basic.id)
+    down = await level_change.quote_level_change(membership.id, basic.id)
     assert (down.kind, down.credit_minor, down.due_minor, down.unused_credit_minor) == (
         "downgrade",
         25000 * 335 // 365,
         0,
         25000 * 335 // 365 - 10000,
     )
-    downgraded = await memberships.change_membership_level(
+    downgraded = await level_change.change_membership_level(
         membership.id, ChangeLevelIn(level_id=basic.id)
     )
     terms = await store.terms_of(membership.id)
@@ -283,7 +283,7 @@ async def test_family_members_within_the_cap(
     with pytest.raises(ConflictError):
         await adjust.add_associate(membership.id, first)
     with pytest.raises(ConflictError):  # downgrading would strand two people
-        await memberships.change_membership_level(membership.id, ChangeLevelIn(level_id=single.id))
+        await level_change.change_membership_level(membership.id, ChangeLevelIn(level_id=single.id))
     await adjust.remove_associate(membership.id, second)
     assert [a.constituent_id for a in await store.associates_of(membership.id)] == [first]
 
