@@ -140,8 +140,8 @@ async def test_merge_moves_everything_and_undo_puts_it_back(
 
     assert undone.status_code == 200, undone.text
     result = undone.json()
-    # Donations moves gifts on merge and has no undo hook yet: undo says so.
-    assert result["plugins_not_reversed"] == ["donations"]
+    # Donations and membership move records on merge and have no undo hook yet: undo says so.
+    assert result["plugins_not_reversed"] == ["donations", "membership"]
     assert result["restored"]["id"] == mid
     assert result["restored"]["merged_into_id"] is None
     assert [(e["email"], e["is_primary"]) for e in result["restored"]["emails"]] == [
@@ -236,10 +236,10 @@ async def test_undo_names_plugins_whose_merge_it_cannot_reverse(api: httpx.Async
     result = await merge.merge_constituents(survivor["id"], merged["id"], None)
     assert calls == [(survivor["id"], merged["id"])]
     undone = await merge.undo_merge(result.merge_id)
-    assert undone.plugins_not_reversed == ["donations", "badges"]
+    assert undone.plugins_not_reversed == ["donations", "membership", "badges"]
     entry = (await audit.entries_for(entity_type="constituent_merge", entity_id=result.merge_id))[0]
     assert entry["action"] == "unmerge"
-    assert entry["after"]["plugins_not_reversed"] == ["donations", "badges"]
+    assert entry["after"]["plugins_not_reversed"] == ["donations", "membership", "badges"]
 
 
 async def test_undo_is_refused_once_the_merged_record_is_erased(api: httpx.AsyncClient) -> None:
