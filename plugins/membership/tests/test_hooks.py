@@ -177,18 +177,44 @@ def test_import_command_is_declared() -> None:
     assert result.exit_code == 2  # click refuses a missing file before any work
 
 
+async def _demo_snapshot() -> list[tuple[object, ...]]:
+    rows = await db.fetch_all(
+        "SELECT m.member_id, l.name, m.join_date, m.end_date, m.status, m.auto_renew, "
+        "(SELECT COUNT(*) FROM membership_term t WHERE t.membership_id = m.id) AS terms "
+        "FROM membership_membership m JOIN membership_level l ON l.id = m.level_id "
+        "ORDER BY m.member_id"
+    )
+    return [tuple(str(v) for v in r.values()) for r in rows]
+
+
+async def _wipe_membership_data() -> None:
+    # Only this plugin wrote interactions and gifts here (dues gifts have their own items).
+    await db.execute(
+        "DELETE FROM core_interaction WHERE source_plugin IN ('membership', 'donations')"
+    )
+    await db.execute("DELETE FROM donations_gift WHERE source = 'membership'")
+    for table in ("membership_term", "membership_associate", "membership_membership"):
+        await db.execute(f"DELETE FROM {table}")
+    await db.execute("DELETE FROM membership_level")
+
+
 async def test_demo_data_is_deterministic(
     person: PersonFactory, settings: Settings, today: SetToday
 ) -> None:
     today(D(2026, 6, 1))
-    for name in "ABCDEFGHIJ":
+    for name in "ABCDEFGHIJKLMNOP":
         await person(name)
     from plugins.membership.demo import build_demo
 
     first = await build_demo(settings, seed=7)
     assert first > 0
-    rows = await db.fetch_all(
-        "SELECT member_id, level_id, join_date, end_date FROM membership_membership ORDER BY id"
-    )
     assert await build_demo(settings, seed=7) == 0  # only once
-    assert len(rows) == first
+    snapshot = await _demo_snapshot()
+    assert len(snapshot) == first
+    assert any(int(row[-1]) > 1 for row in snapshot)  # some renewed over the years
+    await _wipe_membership_data()
+    assert await build_demo(settings, seed=7) == first
+    assert await _demo_snapshot() == snapshot  # the same seed builds the same members
+    await _wipe_membership_data()
+    await build_demo(settings, seed=8)
+    assert await _demo_snapshot() != snapshot
