@@ -177,7 +177,7 @@ def test_import_command_is_declared() -> None:
     assert result.exit_code == 2  # click refuses a missing file before any work
 
 
-async def _demo_snapshot() -> list[tuple[object, ...]]:
+async def _demo_snapshot() -> list[tuple[str, ...]]:
     rows = await db.fetch_all(
         "SELECT m.member_id, l.name, m.join_date, m.end_date, m.status, m.auto_renew, "
         "(SELECT COUNT(*) FROM membership_term t WHERE t.membership_id = m.id) AS terms "
