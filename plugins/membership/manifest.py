@@ -1,6 +1,7 @@
 """Manifest of the ``membership`` plugin (read without importing its code)."""
 
 from core.plugins.manifest import PluginInfo
+from plugins.membership.config import MembershipSettings
 
 PLUGIN = PluginInfo(
     name="membership",
@@ -9,4 +10,5 @@ PLUGIN = PluginInfo(
     hooks="plugins.membership.hooks",
     description="Membership levels, renewals, status rules and the member directory.",
     piccolo_app="plugins.membership.piccolo_app",
+    settings=MembershipSettings,
 )
