@@ -10,6 +10,7 @@ retroactively when someone exercises their rights.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from core import ErasureReport, ExportSection, audit, db
@@ -109,55 +110,135 @@ async def erase_data(constituent_id: int) -> ErasureReport:
     )
 
 
-async def merge_constituents(survivor_id: int, merged_id: int) -> None:
+_ASSOCIATE_COLUMNS = "id, membership_id, constituent_id, added_at"
+_MOVES = (
+    ("membership_membership", "member_id"),
+    ("membership_associate", "constituent_id"),
+    ("membership_reminder", "constituent_id"),
+)
+
+
+async def merge_constituents(survivor_id: int, merged_id: int) -> dict[str, Any]:
     """Move memberships, family links and reminders to the survivor.
 
     A person has at most one open membership: if both had one, the one ending later stays
-    and the other is cancelled (audited), so no history is lost.
+    and the other is cancelled (audited), so no history is lost. Returns what moved, the
+    family links dropped as repeats and the memberships cancelled, for
+    :func:`unmerge_constituents`.
     """
-    await db.execute(
-        "DELETE FROM membership_associate WHERE constituent_id = {} AND (membership_id IN "
+    repeats = (
+        "FROM membership_associate WHERE (constituent_id = {} AND (membership_id IN "
         "(SELECT membership_id FROM membership_associate WHERE constituent_id = {}) OR "
-        "membership_id IN (SELECT id FROM membership_membership WHERE member_id = {}))",
-        merged_id,
-        survivor_id,
-        survivor_id,
+        "membership_id IN (SELECT id FROM membership_membership WHERE member_id = {}))) "
+        "OR (constituent_id = {} AND membership_id IN "
+        "(SELECT id FROM membership_membership WHERE member_id = {}))"
     )
-    await db.execute(
-        "DELETE FROM membership_associate WHERE constituent_id = {} AND membership_id IN "
-        "(SELECT id FROM membership_membership WHERE member_id = {})",
-        survivor_id,
-        merged_id,
-    )
-    for table, column in (
-        ("membership_membership", "member_id"),
-        ("membership_associate", "constituent_id"),
-        ("membership_reminder", "constituent_id"),
-    ):
+    ids = (merged_id, survivor_id, survivor_id, survivor_id, merged_id)
+    dropped = await _rows(f"SELECT {_ASSOCIATE_COLUMNS} {repeats}", *ids)
+    await db.execute(f"DELETE {repeats}", *ids)
+    moved: dict[str, list[int]] = {}
+    for table, column in _MOVES:
+        rows = await db.fetch_all(f"SELECT id FROM {table} WHERE {column} = {{}}", merged_id)
+        moved[table] = [int(r["id"]) for r in rows]
         await db.execute(
             f"UPDATE {table} SET {column} = {{}} WHERE {column} = {{}}", survivor_id, merged_id
         )
     open_rows = await db.fetch_all(
-        "SELECT id, end_date, status FROM membership_membership WHERE member_id = {} "
-        "AND lifecycle <> 'cancelled' ORDER BY end_date DESC, id DESC",
+        "SELECT id, end_date, status, counts_as_member, auto_renew FROM membership_membership "
+        "WHERE member_id = {} AND lifecycle <> 'cancelled' ORDER BY end_date DESC, id DESC",
         survivor_id,
     )
+    cancelled = []
     for row in open_rows[1:]:
+        await _cancel_for_merge(row, survivor_id)
+        cancelled.append(
+            {
+                "id": int(row["id"]),
+                "status": row["status"],
+                "counts_as_member": bool(row["counts_as_member"]),
+                "auto_renew": bool(row["auto_renew"]),
+            }
+        )
+    return {"moved": moved, "dropped_associates": dropped, "cancelled": cancelled}
+
+
+async def _cancel_for_merge(row: Mapping[str, Any], survivor_id: int) -> None:
+    now = utc_now()
+    await db.execute(
+        "UPDATE membership_membership SET lifecycle = 'cancelled', status = 'cancelled', "
+        "counts_as_member = {}, auto_renew = {}, cancelled_at = {}, version = version + 1, "
+        "updated_at = {} WHERE id = {}",
+        False,
+        False,
+        now,
+        now,
+        row["id"],
+    )
+    await audit.record_change(
+        "cancel",
+        "membership_membership",
+        row["id"],
+        before={"status": row["status"]},
+        after={"status": "cancelled", "reason": f"merged into constituent {survivor_id}"},
+        constituent_id=survivor_id,
+    )
+
+
+async def unmerge_constituents(
+    survivor_id: int, merged_id: int, snapshot: Mapping[str, Any]
+) -> None:
+    """Undo :func:`merge_constituents`: rows changed since the merge stay as they are.
+
+    Moved rows go back if they still point at the survivor; dropped family links come
+    back if their membership still exists; a membership the merge cancelled is reopened
+    (audited) unless it was changed after.
+    """
+    moved: Mapping[str, list[int]] = snapshot.get("moved", {})
+    for table, column in _MOVES:
+        for chunk in _chunks(moved.get(table, [])):
+            marks = ", ".join("{}" for _ in chunk)
+            await db.execute(
+                f"UPDATE {table} SET {column} = {{}} WHERE {column} = {{}} AND id IN ({marks})",
+                merged_id,
+                survivor_id,
+                *chunk,
+            )
+    for link in snapshot.get("dropped_associates", []):
         await db.execute(
-            "UPDATE membership_membership SET lifecycle = 'cancelled', status = 'cancelled', "
-            "counts_as_member = {}, auto_renew = {}, cancelled_at = {}, version = version + 1, "
-            "updated_at = {} WHERE id = {}",
-            False,
-            False,
-            utc_now(),
-            utc_now(),
-            row["id"],
+            f"INSERT INTO membership_associate ({_ASSOCIATE_COLUMNS}) "
+            "SELECT {}, {}, {}, {} WHERE EXISTS "
+            "(SELECT 1 FROM membership_membership WHERE id = {})",
+            int(link["id"]),
+            int(link["membership_id"]),
+            int(link["constituent_id"]),
+            datetime.fromisoformat(str(link["added_at"])),
+            int(link["membership_id"]),
         )
+    for row in snapshot.get("cancelled", []):
+        await _reopen(row)
+
+
+async def _reopen(row: Mapping[str, Any]) -> None:
+    reopened = await db.fetch_one(
+        "UPDATE membership_membership SET lifecycle = 'active', status = {}, "
+        "counts_as_member = {}, auto_renew = {}, cancelled_at = NULL, version = version + 1, "
+        "updated_at = {} WHERE id = {} AND lifecycle = 'cancelled' RETURNING member_id",
+        row["status"],
+        bool(row["counts_as_member"]),
+        bool(row["auto_renew"]),
+        utc_now(),
+        int(row["id"]),
+    )
+    if reopened is not None:
         await audit.record_change(
-            "cancel",
+            "reopen",
             "membership_membership",
-            row["id"],
-            before={"status": row["status"]},
-            after={"status": "cancelled", "reason": f"merged into constituent {survivor_id}"},
-            constituent_id=survivor_id,
+            int(row["id"]),
+            before={"status": "cancelled"},
+            after={"status": row["status"], "reason": "merge undone"},
+            constituent_id=int(reopened["member_id"]),
         )
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]

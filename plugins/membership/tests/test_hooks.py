@@ -42,6 +42,26 @@ async def test_merge_moves_memberships_and_keeps_one_open(
     assert await store.memberships_of(dup) == []
 
 
+async def test_merge_undo_gives_back_memberships_and_reopens_the_cancelled_one(
+    person: PersonFactory, level: LevelFactory, today: SetToday
+) -> None:
+    today(D(2026, 1, 1))
+    basic = await level("Basic")
+    family = await level("Family", kind="family", member_cap=3)
+    keep, dup = await person("Keep"), await person("Dup")
+    kept = await memberships.join(JoinIn(member_id=keep, level_id=basic.id))
+    today(D(2026, 3, 1))
+    moved = await memberships.join(JoinIn(member_id=dup, level_id=family.id))
+    await adjust.add_associate(moved.id, keep)  # a family link the merge drops as a repeat
+    result = await merge.merge_constituents(keep, dup)
+    undone = await merge.undo_merge(result.merge_id)
+    assert "membership" not in undone.plugins_not_reversed
+    assert [m.id for m in await store.memberships_of(dup)] == [moved.id]
+    [back] = await store.memberships_of(keep)
+    assert (back.id, back.lifecycle) == (kept.id, "active")
+    assert [a.constituent_id for a in await store.associates_of(moved.id)] == [keep]
+
+
 async def test_export_and_erasure(
     person: PersonFactory, level: LevelFactory, today: SetToday
 ) -> None:
