@@ -4,4 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from plugins.volunteers import (
+    admin_hours,
+    admin_kiosk,
+    admin_opportunities,
+    admin_reports,
+    admin_shifts,
+)
+
+ROUTES: list[Any] = [
+    *admin_opportunities.ROUTES,
+    *admin_shifts.ROUTES,
+    *admin_kiosk.ROUTES,
+    *admin_hours.ROUTES,
+    *admin_reports.ROUTES,
+]
