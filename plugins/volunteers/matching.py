@@ -28,7 +28,11 @@ from plugins.volunteers.jobs import claim_notice
 from plugins.volunteers.profiles import load_availability
 from plugins.volunteers.shifts import get_opportunity, get_shift
 
-DAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+
+def day_names() -> list[str]:
+    """Weekday names (Monday first) as in "available on Saturdays", translated."""
+    return [_("Mondays"), _("Tuesdays"), _("Wednesdays"), _("Thursdays"), _("Fridays"),
+            _("Saturdays"), _("Sundays")]  # fmt: skip
 
 
 @dataclass
@@ -105,7 +109,7 @@ async def rank(
             reasons.append(
                 _(
                     "Available %(day)s %(start)s-%(end)s",
-                    day=_(DAY_NAMES[int(weekday)]),
+                    day=day_names()[int(weekday)],
                     start=covered[0],
                     end=covered[1],
                 )
