@@ -14,6 +14,7 @@ from core import audit, db
 from core.clock import utc_now
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
+from core.validation import fold
 from plugins.volunteers.common import org_date_of
 from plugins.volunteers.models import Signup
 from plugins.volunteers.notify import signup_of_code
@@ -24,11 +25,15 @@ MAX_MINUTES = 24 * 60
 
 
 async def search_roster(shift_id: int, query: str) -> list[Signup]:
-    """People with a place on the shift whose name contains ``query`` (at most 20)."""
-    words = [w for w in query.lower().split() if w][:4]
+    """People with a place on the shift whose name contains every word of ``query``.
+
+    Matching uses the constituent's folded search text, so "lucia" finds "Lucía".
+    At most 20 people.
+    """
+    words = [w for w in fold(query).split() if w][:4]
     if not words:
         return []
-    conditions = " AND ".join("LOWER(c.display_name) LIKE {}" for _ in words)
+    conditions = " AND ".join("c.search_text LIKE {}" for _ in words)
     rows = await db.fetch_all(
         SIGNUP_SELECT + " WHERE g.shift_id = {} AND g.status IN "
         "('signed_up', 'confirmed', 'attended') AND " + conditions + " ORDER BY c.sort_name "
