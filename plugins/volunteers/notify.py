@@ -13,8 +13,11 @@ import hashlib
 import hmac
 from typing import Literal
 
+from markupsafe import Markup
+
 from core import db
 from core.mail import OutgoingMail, render_mail, send_mail
+from plugins.volunteers import qr
 from plugins.volunteers.common import org
 from plugins.volunteers.models import Shift
 
@@ -45,7 +48,13 @@ def checkin_code(signup_id: int) -> str:
 
 
 def signup_of_code(code: str) -> int | None:
-    """The sign-up id a check-in code names, or None when the code is not genuine."""
+    """The sign-up id a check-in code names, or None when the code is not genuine.
+
+    A scanner that reads the reminder's QR code types the whole link: its ``code=``
+    parameter is used.
+    """
+    if "code=" in code:
+        code = code.split("code=", 1)[1].split("&", 1)[0]
     head, _, _tail = code.strip().upper().partition("-")
     if not head.isdigit() or len(head) > 10:
         return None
@@ -57,6 +66,11 @@ def kiosk_link(shift_id: int, signup_id: int) -> str:
     """The kiosk link in a reminder (opened on the staff kiosk, it checks the person in)."""
     base = org().public_base_url.rstrip("/")
     return f"{base}/admin/volunteers/kiosk/{shift_id}?code={checkin_code(signup_id)}"
+
+
+def qr_markup(link: str) -> Markup:
+    """The link as an inline SVG QR code (built here from our own URL, so safe to embed)."""
+    return Markup(qr.svg(link))  # noqa: S704 - generated SVG, no user input
 
 
 def portal_link(shift_id: int) -> str:
@@ -76,8 +90,10 @@ async def send_notice(
     if kind == "reminder" and signup_id is not None:
         context["code"] = checkin_code(signup_id)
         context["link"] = kiosk_link(shift.id, signup_id)
+        context["qr_svg"] = qr_markup(str(context["link"]))
     else:
         context["link"] = portal_link(shift.id)
+        context["qr_svg"] = None
     subject, text, html = render_mail("volunteers/mail/notice", context)
     return await send_mail(
         OutgoingMail(to=email, subject=subject, text=text, html=html, tag=f"volunteers.{kind}")

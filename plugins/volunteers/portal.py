@@ -27,6 +27,7 @@ from plugins.volunteers.admin_hours import availability_of
 from plugins.volunteers.common import local, org_today
 from plugins.volunteers.labels import status_labels
 from plugins.volunteers.models import ProfileIn
+from plugins.volunteers.notify import checkin_code, kiosk_link, qr_markup
 from plugins.volunteers.profiles import WEEKDAYS
 from portal.auth.principal import require_portal_principal
 from portal.rendering import render_portal_page
@@ -136,8 +137,14 @@ async def _mine_page(
         me,
     )
     total = await hours.person_total(me)
+    upcoming = [r for r in rows if r["starts_at"] >= now]
     context = {
-        "upcoming": [r for r in rows if r["starts_at"] >= now],
+        "upcoming": upcoming,
+        "qr": {
+            r["id"]: (checkin_code(r["id"]), qr_markup(kiosk_link(r["shift_id"], r["id"])))
+            for r in upcoming
+            if r["status"] in ("signed_up", "confirmed") and r["cancelled_at"] is None
+        },
         "past": [r for r in rows if r["starts_at"] < now][::-1],
         "entries": entries,
         "hours": round(total.minutes / 60, 2),

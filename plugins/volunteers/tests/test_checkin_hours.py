@@ -49,6 +49,8 @@ async def test_kiosk_finds_people_by_name_or_by_their_code(
     assert (await checkin.signup_for_code(shift_id, code.lower())).id == ana.id
     with pytest.raises(InvalidInputError):
         await checkin.signup_for_code(other, code)
+    scanned = f"http://127.0.0.1:8000/admin/volunteers/kiosk/{shift_id}?code={code}"
+    assert (await checkin.signup_for_code(shift_id, scanned)).id == ana.id
     forged = f"{ana.id}-AAAAAAAA"
     with pytest.raises(InvalidInputError):
         await checkin.signup_for_code(shift_id, forged)

@@ -68,6 +68,9 @@ async def test_reminders_are_sent_once_even_when_the_job_runs_twice(
     assert await jobs.send_reminders() == 0
     texts = await reminders_sent()
     assert len(texts) == 1
+    page = await mail.list_outbox(page=1, per_page=10)
+    html = next(m.html_body for m in page.items if m.tag == "volunteers.reminder") or ""
+    assert "<svg" in html
     from plugins.volunteers.notify import checkin_code
 
     assert checkin_code(ana.id) in texts[0]
