@@ -26,7 +26,7 @@ from plugins.volunteers.admin_common import (
     user_id_of,
 )
 from plugins.volunteers.common import org, org_today
-from plugins.volunteers.labels import status_labels
+from plugins.volunteers.labels import status_labels, weekday_names
 from plugins.volunteers.models import ProfileIn
 from plugins.volunteers.profiles import WEEKDAYS
 
@@ -126,18 +126,13 @@ async def _person_page(
         "total": total,
         "signups": await signups.signups_of(constituent_id),
         "status_labels": status_labels(),
-        "weekdays": list(zip(WEEKDAYS, _weekday_names(), strict=True)),
+        "weekdays": list(zip(WEEKDAYS, weekday_names(), strict=True)),
         "background": [(k, status_labels()[k]) for k in ("none", "pending", "clear", "failed")],
         "opportunities": [(o.id, o.title) for o in await shifts.list_opportunities()],
     }
     return await render_admin_page(
         request, "volunteers/admin/person.html", context, status_code=code
     )
-
-
-def _weekday_names() -> list[str]:
-    return [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
-            _("Saturday"), _("Sunday")]  # fmt: skip
 
 
 def availability_of(values: dict[str, Any]) -> dict[str, list[tuple[str, str]]] | None:

@@ -21,3 +21,9 @@ def status_labels() -> dict[str, str]:
         "approved": _("Approved"),
         "rejected": _("Rejected"),
     }
+
+
+def weekday_names() -> list[str]:
+    """Weekday names, Monday first (availability is keyed "0" for Monday)."""
+    return [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
+            _("Saturday"), _("Sunday")]  # fmt: skip

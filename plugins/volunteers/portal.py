@@ -25,7 +25,7 @@ from plugins.volunteers import hours, profiles, shifts, signups
 from plugins.volunteers.admin_common import form_errors_of, service_message, terms_of
 from plugins.volunteers.admin_hours import availability_of
 from plugins.volunteers.common import local, org_today
-from plugins.volunteers.labels import status_labels
+from plugins.volunteers.labels import status_labels, weekday_names
 from plugins.volunteers.models import ProfileIn
 from plugins.volunteers.notify import checkin_code, kiosk_link, qr_markup
 from plugins.volunteers.profiles import WEEKDAYS
@@ -192,11 +192,6 @@ async def report_hours(request: Request[Any, Any, Any]) -> Response[Any]:
     )
 
 
-def _weekday_names() -> list[str]:
-    return [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
-            _("Saturday"), _("Sunday")]  # fmt: skip
-
-
 async def _profile_page(
     request: Request[Any, Any, Any],
     values: dict[str, Any] | None,
@@ -216,7 +211,7 @@ async def _profile_page(
     context = {
         "values": values,
         "errors": errors,
-        "weekdays": list(zip(WEEKDAYS, _weekday_names(), strict=True)),
+        "weekdays": list(zip(WEEKDAYS, weekday_names(), strict=True)),
     }
     return await render_portal_page(
         request, "volunteers/portal/profile.html", context, status_code=code
