@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from litestar import Request, Response, get
@@ -23,15 +23,13 @@ from core.i18n import gettext as _
 from plugins.donations.admin_charts import bar_chart
 from plugins.volunteers import reports
 from plugins.volunteers.admin_common import READ
-from plugins.volunteers.common import org_today
 
 KINDS = ("month", "opportunity", "retention", "overlap")
 
 
 def period_of(request: Request[Any, Any, Any]) -> tuple[date, date, dict[str, str], dict[str, str]]:
     """The period typed in the query string (default: the last twelve months)."""
-    today = org_today()
-    default_start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    default_start, today = reports.default_period(None, None)
     values = {
         "date_from": request.query_params.get("date_from") or default_start.isoformat(),
         "date_to": request.query_params.get("date_to") or today.isoformat(),
@@ -145,7 +143,7 @@ async def report_csv(request: Request[Any, Any, Any], kind: FromPath[str]) -> Re
     if kind not in KINDS:
         raise NotFoundError(f"no report {kind!r}")
     start, end, _values, _errors = period_of(request)
-    table = await reports.build(kind, start, end)
+    table = await reports.build_table(kind, start, end)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=table.columns, extrasaction="ignore")
     writer.writeheader()

@@ -21,6 +21,7 @@ from core import (
     Permission,
     PortalWidget,
     ProfilePanel,
+    ReportSpec,
     SegmentFilter,
     TimelineRenderer,
     db,
@@ -256,6 +257,23 @@ def steward_segment_filters() -> Sequence[SegmentFilter]:
             parameter=segments.HasSkill,
             order=502,
         ),
+    ]
+
+
+@hookimpl
+def steward_reports() -> Sequence[ReportSpec]:
+    """Volunteering reports (see :mod:`plugins.volunteers.reports`)."""
+    from plugins.volunteers.reports import CATALOGUE, builder
+
+    return [
+        ReportSpec(
+            key=key,
+            label=label,
+            build=builder(kind),
+            permission="volunteers.read",
+            order=500 + i,
+        )
+        for i, (key, (label, kind)) in enumerate(CATALOGUE.items())
     ]
 
 

@@ -10,6 +10,7 @@ disabled.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from core import db
 from core.plugins.registry import current_registry
 from core.ui import segment_filters
 from plugins.volunteers import hours
-from plugins.volunteers.common import as_int, org
+from plugins.volunteers.common import as_int, org, org_today
 from plugins.volunteers.series import local_instant
 
 CROSS_PREFIXES = ("donations.", "membership.")
@@ -182,7 +183,7 @@ async def also_give_or_members(start: date, end: date) -> Table:
     return Table("overlap", ["filter", "label", "volunteers", "also", "pct"], rows)
 
 
-async def build(kind: str, start: date, end: date) -> Table:
+async def build_table(kind: str, start: date, end: date) -> Table:
     """One report table by key: ``month``, ``opportunity``, ``retention`` or ``overlap``."""
     builders = {
         "month": by_month,
@@ -191,3 +192,31 @@ async def build(kind: str, start: date, end: date) -> Table:
         "overlap": also_give_or_members,
     }
     return await builders[kind](start, end)
+
+
+def default_period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    """The period asked for, or the last twelve months to today."""
+    end = date_to or org_today()
+    start = date_from or (end.replace(day=1) - timedelta(days=335)).replace(day=1)
+    return start, end
+
+
+def builder(kind: str) -> Callable[..., Awaitable[Table]]:
+    """A ``steward_reports`` build function for one table (period defaults as above)."""
+
+    async def build(date_from: date | None = None, date_to: date | None = None) -> Table:
+        start, end = default_period(date_from, date_to)
+        return await build_table(kind, start, end)
+
+    return build
+
+
+CATALOGUE = {
+    "volunteers.hours_by_month": ("Volunteer hours and value by month", "month"),
+    "volunteers.hours_by_opportunity": (
+        "Volunteer hours and no-shows by opportunity",
+        "opportunity",
+    ),
+    "volunteers.retention": ("Volunteer retention", "retention"),
+    "volunteers.overlap": ("Volunteers who also give or are members", "overlap"),
+}

@@ -116,6 +116,15 @@ async def test_segments_panel_and_card(
     await ensure_builtin_roles()
     reader = await create_test_user("coordinator@example.org", ["admin"])
     assert (await hooks.steward_dashboard_cards(user_id=reader.user_id))[0].context["short"] == 1
+    specs = {spec.key: spec for spec in hooks.steward_reports()}
+    monthly = await specs["volunteers.hours_by_month"].build(
+        date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)
+    )
+    assert len(monthly.rows) == 12
+    assert monthly.rows[2]["hours"] == 10
+    assert monthly.rows[2]["value_minor"] == 12_000
+    for spec in specs.values():
+        assert (await spec.build()).key
 
 
 async def test_matching_ranks_with_reasons_and_invites_once(person: PersonFactory) -> None:
