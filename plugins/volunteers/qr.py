@@ -75,22 +75,29 @@ def data_capacity(version: int) -> int:
     return sum(count * size for count, size in BLOCKS[version][1])
 
 
-def choose_version(length: int) -> int:
-    """The smallest version whose capacity holds ``length`` bytes."""
+def choose_version(length: int, eci: bool = False) -> int:
+    """The smallest version whose capacity holds ``length`` bytes (and a UTF-8 ECI header)."""
     for version in range(1, MAX_VERSION + 1):
         count_bits = 8 if version < 10 else 16
-        if 4 + count_bits + 8 * length <= 8 * data_capacity(version):
+        if 12 * eci + 4 + count_bits + 8 * length <= 8 * data_capacity(version):
             return version
     raise QrTooLongError(f"{length} bytes do not fit in a version-{MAX_VERSION} QR code")
 
 
-def data_codewords(payload: bytes, version: int) -> list[int]:
-    """Mode, count, bytes, terminator and padding as codewords."""
+def data_codewords(payload: bytes, version: int, eci: bool = False) -> list[int]:
+    """Mode, count, bytes, terminator and padding as codewords.
+
+    With ``eci`` the data starts with the ECI designator 26 (UTF-8), so readers do not
+    guess another encoding for non-ASCII text.
+    """
     bits: list[int] = []
 
     def put(value: int, width: int) -> None:
         bits.extend((value >> i) & 1 for i in reversed(range(width)))
 
+    if eci:
+        put(0b0111, 4)
+        put(26, 8)
     put(0b0100, 4)
     put(len(payload), 8 if version < 10 else 16)
     for byte in payload:
@@ -271,8 +278,9 @@ def penalty(dark: list[list[bool]]) -> int:
 def encode(text: str) -> list[list[bool]]:
     """The QR code of ``text`` (UTF-8) as rows of modules, True for dark."""
     payload = text.encode("utf-8")
-    version = choose_version(len(payload))
-    codewords = interleave(data_codewords(payload, version), version)
+    eci = not text.isascii()
+    version = choose_version(len(payload), eci)
+    codewords = interleave(data_codewords(payload, version, eci), version)
     best: tuple[int, list[list[bool]]] | None = None
     for mask in range(8):
         grid = _Grid(version)

@@ -19,7 +19,13 @@ from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
 from core.interactions import service as interactions
 from plugins.volunteers import notify
-from plugins.volunteers.common import ACTIVE_STATUSES, as_instant, as_int, must_instant
+from plugins.volunteers.common import (
+    ACTIVE_STATUSES,
+    as_instant,
+    as_int,
+    must_instant,
+    org_date_of,
+)
 from plugins.volunteers.models import Signup
 from plugins.volunteers.shifts import get_opportunity, get_shift, lock_shift
 
@@ -129,7 +135,7 @@ async def sign_up(shift_id: int, constituent_id: int, *, source: str = "staff") 
         starts = must_instant(row["starts_at"])
         if starts <= utc_now():
             raise ConflictError("this shift has already started")
-        await _check_person(constituent_id, int(row["opportunity_id"]), starts.date())
+        await _check_person(constituent_id, int(row["opportunity_id"]), org_date_of(starts))
         existing = await db.fetch_one(
             "SELECT id, status FROM volunteers_signup WHERE shift_id = {} AND constituent_id = {}",
             shift_id,

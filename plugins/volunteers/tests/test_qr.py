@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from plugins.volunteers import qr
@@ -58,6 +62,9 @@ def _read(modules: list[list[bool]]) -> bytes:
         assert qr.rs_remainder(block, ec_length) == check
     data = [w for block in blocks for w in block]
     bitstring = "".join(f"{w:08b}" for w in data)
+    if bitstring[:4] == "0111":  # ECI 26: UTF-8
+        assert bitstring[4:12] == f"{26:08b}"
+        bitstring = bitstring[12:]
     assert bitstring[:4] == "0100"
     count_bits = 8 if version < 10 else 16
     length = int(bitstring[4 : 4 + count_bits], 2)
@@ -93,3 +100,33 @@ def test_too_long_text_is_refused_and_svg_has_no_script() -> None:
     image = qr.svg("hello")
     assert image.startswith("<svg")
     assert "<script" not in image
+
+
+ZBARIMG = shutil.which("zbarimg")
+
+
+@pytest.mark.skipif(ZBARIMG is None, reason="zbarimg (Debian's zbar-tools) is not installed")
+def test_a_third_party_reader_decodes_the_symbols(tmp_path: Path) -> None:
+    from PIL import Image
+
+    assert ZBARIMG is not None
+    for text in [
+        "http://127.0.0.1:8000/admin/volunteers/kiosk/12?code=34-ABCDEFGH",
+        "Señora Núñez, " * 9,
+        "x" * 200,
+    ]:
+        modules = qr.encode(text)
+        scale, border = 6, 4
+        side = (len(modules) + 2 * border) * scale
+        image = Image.new("L", (side, side), 255)
+        for y, row in enumerate(modules):
+            for x, dark in enumerate(row):
+                if dark:
+                    left, top = (x + border) * scale, (y + border) * scale
+                    image.paste(0, (left, top, left + scale, top + scale))
+        path = tmp_path / "code.png"
+        image.save(path)
+        done = subprocess.run(  # noqa: S603 - a fixed local tool
+            [ZBARIMG, "-q", "--raw", str(path)], capture_output=True, check=True, timeout=30
+        )
+        assert done.stdout.decode("utf-8").rstrip("\n") == text
