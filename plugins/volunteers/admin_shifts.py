@@ -11,9 +11,11 @@ from pydantic import ValidationError
 
 from admin import form_values, render_admin_page
 from admin.forms import errors_from_validation
+from core import db
 from core.clock import utc_now
 from core.errors import ConflictError, InvalidInputError, StewardError
 from core.i18n import gettext as _
+from core.validation import fold
 from core.web.pages import redirect_with_flash
 from plugins.volunteers import series, shifts, signups
 from plugins.volunteers.admin_common import (
@@ -138,14 +140,32 @@ async def shift_create(request: Request[Any, Any, Any]) -> Response[Any]:
     return redirect_with_flash(target, message)
 
 
+async def find_people(query: str) -> list[dict[str, Any]]:
+    """Up to 10 living constituents whose names or emails contain every word typed."""
+    words = [w for w in fold(query).split() if w][:4]
+    if not words:
+        return []
+    conditions = " AND ".join("search_text LIKE {}" for _ in words)
+    return await db.fetch_all(
+        "SELECT id, display_name, primary_email FROM core_constituent WHERE deleted_at IS NULL "
+        "AND deceased = {} AND " + conditions + " ORDER BY sort_name, id LIMIT 10",
+        False,
+        *[f"%{w}%" for w in words],
+    )
+
+
 async def _detail(
     request: Request[Any, Any, Any], shift_id: int, errors: dict[str, str], code: int = 200
 ) -> Response[str]:
     shift = await shifts.get_shift(shift_id)
     day, wall = local_parts(shift.starts_at)
+    roster = await signups.roster(shift_id)
+    who = (request.query_params.get("who") or "").strip()[:100]
     context = {
         "shift": shift,
-        "roster": await signups.roster(shift_id),
+        "roster": roster,
+        "who": who,
+        "people": await find_people(who) if who else [],
         "status_labels": status_labels(),
         "staff_statuses": [(s, status_labels()[s]) for s in signups.STAFF_STATUSES],
         "series": await series.get_series(shift.series_id) if shift.series_id else None,
@@ -159,7 +179,7 @@ async def _detail(
         "started": shift.starts_at <= utc_now(),
         "local_times": {
             s.id: (local_parts(s.checked_in_at)[1], local_parts(s.checked_out_at)[1])
-            for s in await signups.roster(shift_id)
+            for s in roster
         },
     }
     return await render_admin_page(

@@ -204,8 +204,6 @@ async def steward_profile_panels(constituent_id: int) -> Sequence[ProfilePanel]:
     total = await hours.person_total(constituent_id)
     profile = await get_profile(constituent_id)
     upcoming = await signups_of(constituent_id, upcoming_only=True)
-    if profile is None and not total.minutes and not upcoming:
-        return []
     return [
         ProfilePanel(
             key="volunteers.profile",
@@ -220,7 +218,11 @@ async def steward_profile_panels(constituent_id: int) -> Sequence[ProfilePanel]:
                 "upcoming": upcoming[:5],
                 "status_labels": status_labels(),
             },
-            facts={_("Volunteer hours"): format_number(round(total.minutes / 60, 1))},
+            facts=(
+                {_("Volunteer hours"): format_number(round(total.minutes / 60, 1))}
+                if total.minutes
+                else {}
+            ),
             order=500,
         )
     ]

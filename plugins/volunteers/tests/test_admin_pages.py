@@ -66,6 +66,8 @@ async def test_roster_signup_on_behalf_status_cancel_and_kiosk(
     )
     page = await admin_ui.get(f"/admin/volunteers/shifts/{shift_id}")
     assert "Arteta" in page.text
+    found = await admin_ui.get(f"/admin/volunteers/shifts/{shift_id}?who=blasc")
+    assert f'name="constituent_id" value="{blas}"' in found.text
     assert "Waitlisted" in page.text
     roster = await signups.roster(shift_id)
     placed = next(s for s in roster if s.constituent_id == ana)

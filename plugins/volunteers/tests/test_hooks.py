@@ -112,7 +112,8 @@ async def test_segments_panel_and_card(
     assert panel.context["hours"] == 10
     assert panel.context["value_minor"] == 12_000
     assert len(panel.context["upcoming"]) == 1
-    assert await hooks.steward_profile_panels(constituent_id=await person("Nobody")) == []
+    nobody = (await hooks.steward_profile_panels(constituent_id=await person("Nobody")))[0]
+    assert (nobody.context["hours"], nobody.context["profile"], nobody.facts) == (0, None, {})
     await ensure_builtin_roles()
     reader = await create_test_user("coordinator@example.org", ["admin"])
     assert (await hooks.steward_dashboard_cards(user_id=reader.user_id))[0].context["short"] == 1
