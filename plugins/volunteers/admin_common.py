@@ -48,6 +48,9 @@ def service_message(message: str) -> str:
             "Departure must be after arrival, within 24 hours."
         ),
         "must be after arrival": _("Departure must be after arrival."),
+        "less than a minute after arrival": _(
+            "You checked in less than a minute ago: check out when you leave."
+        ),
         "this check-in code is not valid": _("This check-in code is not valid."),
         "this check-in code is for another shift": _("This check-in code is for another shift."),
         "must not be before the start date": _("The end date must not be before the start date."),

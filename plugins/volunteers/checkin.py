@@ -60,6 +60,8 @@ async def signup_for_code(shift_id: int, code: str) -> Signup:
 
 async def _write_hours(signup: Signup, arrived: datetime, left: datetime) -> None:
     minutes = int((left - arrived).total_seconds() // 60)
+    if minutes == 0 and left >= arrived:
+        raise InvalidInputError({"checked_out_at": "less than a minute after arrival"})
     if minutes <= 0 or minutes > MAX_MINUTES:
         raise InvalidInputError({"checked_out_at": "must be after arrival, within 24 hours"})
     shift = await get_shift(signup.shift_id)

@@ -22,6 +22,8 @@ async def test_checkin_and_out_record_approved_hours_and_corrections_follow(
     arrived = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
     inside = await checkin.check_in(made.id, at=arrived)
     assert inside.status == "attended"
+    with pytest.raises(InvalidInputError):
+        await checkin.check_out(made.id, at=arrived + timedelta(seconds=30))
     again = await checkin.check_in(made.id, at=arrived + timedelta(hours=1))
     assert again.checked_in_at == arrived
     await checkin.check_out(made.id, at=arrived + timedelta(minutes=150))
