@@ -24,7 +24,7 @@ from plugins.donations.admin_charts import bar_chart
 from plugins.volunteers import reports
 from plugins.volunteers.admin_common import READ
 
-KINDS = ("month", "opportunity", "retention", "overlap")
+KINDS = ("month", "person", "opportunity", "retention", "overlap")
 
 
 def period_of(request: Request[Any, Any, Any]) -> tuple[date, date, dict[str, str], dict[str, str]]:
@@ -60,6 +60,8 @@ def column_labels() -> dict[str, str]:
         "value_minor": _("Value of time"),
         "currency": _("Currency"),
         "volunteers": _("Volunteers"),
+        "volunteer": _("Volunteer"),
+        "constituent_id": _("Contact number"),
         "opportunity": _("Opportunity"),
         "attended": _("Attended"),
         "no_shows": _("No-shows"),
@@ -103,6 +105,7 @@ async def report_page(request: Request[Any, Any, Any]) -> Response[str]:
         "query": request.url.query or "",
         "tables": {
             "month": _table(month),
+            "person": _table(await reports.by_person(start, end)),
             "opportunity": _table(opportunity),
             "retention": _table(await reports.retention(start, end)),
             "overlap": _table(await reports.also_give_or_members(start, end)),

@@ -116,6 +116,33 @@ async def by_opportunity(start: date, end: date) -> Table:
     return Table("opportunity", columns, rows)
 
 
+async def by_person(start: date, end: date) -> Table:
+    """Approved hours and their value per volunteer in the period, most hours first."""
+    totals = await hours.totals("person", start=start, end=end)
+    ids = [int(t.key) for t in totals]
+    names: dict[int, str] = {}
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        marks = ", ".join("{}" for _ in part)
+        for row in await db.fetch_all(
+            f"SELECT id, display_name FROM core_constituent WHERE id IN ({marks})", *part
+        ):
+            names[int(row["id"])] = str(row["display_name"] or "")
+    rows = [
+        {
+            "constituent_id": int(t.key),
+            "volunteer": names.get(int(t.key), ""),
+            "hours": round(t.minutes / 60, 2),
+            "value_minor": t.value_minor,
+            "currency": t.currency,
+        }
+        for t in sorted(totals, key=lambda t: (-t.minutes, int(t.key)))
+    ]
+    return Table(
+        "person", ["constituent_id", "volunteer", "hours", "value_minor", "currency"], rows
+    )
+
+
 async def _active(start: date, end: date) -> set[int]:
     rows = await db.fetch_all(
         "SELECT DISTINCT constituent_id FROM volunteers_hours WHERE status = 'approved' "
@@ -184,9 +211,10 @@ async def also_give_or_members(start: date, end: date) -> Table:
 
 
 async def build_table(kind: str, start: date, end: date) -> Table:
-    """One report table by key: ``month``, ``opportunity``, ``retention`` or ``overlap``."""
+    """One report table: ``month``, ``person``, ``opportunity``, ``retention``, ``overlap``."""
     builders = {
         "month": by_month,
+        "person": by_person,
         "opportunity": by_opportunity,
         "retention": retention,
         "overlap": also_give_or_members,
@@ -213,6 +241,7 @@ def builder(kind: str) -> Callable[..., Awaitable[Table]]:
 
 CATALOGUE = {
     "volunteers.hours_by_month": ("Volunteer hours and value by month", "month"),
+    "volunteers.hours_by_volunteer": ("Volunteer hours and value by volunteer", "person"),
     "volunteers.hours_by_opportunity": (
         "Volunteer hours and no-shows by opportunity",
         "opportunity",

@@ -186,6 +186,8 @@ async def test_hours_queue_rates_profile_matching_and_reports(
     csv_text = (await admin_ui.get("/admin/volunteers/reports/month/csv")).text
     assert csv_text.startswith("month,hours,value_minor,currency,volunteers")
     assert ",2.0,3100,EUR,1" in csv_text
+    people = (await admin_ui.get("/admin/volunteers/reports/person/csv")).text
+    assert f"{ana},Ada Ana,2.0,3100,EUR" in people
     overlap = (await admin_ui.get("/admin/volunteers/reports/overlap/csv")).text
     assert "donations.gave_in_period" in overlap
     bad_period = await admin_ui.get(
