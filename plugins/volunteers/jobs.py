@@ -9,16 +9,19 @@ more. The key carries the shift's start, so a shift moved later gets a fresh rem
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from core import db
 from core.clock import utc_now
+from core.errors import InvalidInputError
 from core.events import unit_of_work
 from plugins.volunteers import notify
 from plugins.volunteers.common import config, must_instant
 from plugins.volunteers.shifts import get_shift
 
 REMINDER_EVERY_SECONDS = 900
+logger = logging.getLogger("stewardship.volunteers")
 
 
 async def claim_notice(key: str, constituent_id: int, now: datetime) -> bool:
@@ -53,9 +56,16 @@ async def send_due_reminders(now: datetime | None = None) -> int:
             if not await claim_notice(key, int(row["constituent_id"]), moment):
                 continue
             shift = await get_shift(int(row["shift_id"]))
-            if await notify.send_notice(
-                "reminder", int(row["constituent_id"]), shift, signup_id=int(row["id"])
-            ):
+            try:
+                outbox_id = await notify.send_notice(
+                    "reminder", int(row["constituent_id"]), shift, signup_id=int(row["id"])
+                )
+            except InvalidInputError:
+                # An address the mail layer refuses: keep the claim (retrying cannot help)
+                # and go on with the other reminders.
+                logger.warning("reminder for sign-up %s not sent: bad address", row["id"])
+                continue
+            if outbox_id:
                 sent += 1
     return sent
 

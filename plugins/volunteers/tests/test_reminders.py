@@ -9,7 +9,7 @@ import pytest
 from core import db
 from core.mail import service as mail
 from plugins.volunteers import jobs, shifts, signups
-from plugins.volunteers.models import ShiftIn
+from plugins.volunteers.models import Shift, ShiftIn
 from plugins.volunteers.tests.conftest import PersonFactory
 
 
@@ -77,3 +77,34 @@ async def test_reminders_are_sent_once_even_when_the_job_runs_twice(
     assert f"/admin/volunteers/kiosk/{made.id}?code=" in texts[0]
     notices = await db.fetch_value("SELECT COUNT(*) AS n FROM volunteers_notice")
     assert int(notices) == 2  # Blas has no address: claimed, nothing to send
+
+
+async def test_a_refused_address_does_not_stop_the_other_reminders(
+    person: PersonFactory, opportunity: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.errors import InvalidInputError
+    from plugins.volunteers import notify
+
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    made = await shifts.create_shift(
+        ShiftIn(
+            opportunity_id=opportunity,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            capacity=4,
+        )
+    )
+    bad = await signups.sign_up(made.id, await person("Bad"))
+    await signups.sign_up(made.id, await person("Good"))
+    real = notify.send_notice
+
+    async def refuse_first(
+        kind: notify.Kind, constituent_id: int, shift: Shift, *, signup_id: int | None = None
+    ) -> int | None:
+        if constituent_id == bad.constituent_id:
+            raise InvalidInputError({"to": "not a valid address"})
+        return await real(kind, constituent_id, shift, signup_id=signup_id)
+
+    monkeypatch.setattr(notify, "send_notice", refuse_first)
+    assert await jobs.send_due_reminders() == 1
+    assert await jobs.send_due_reminders() == 0  # the refused one is not retried forever
