@@ -186,6 +186,7 @@ async def test_import_hours_reports_bad_rows(
         f"{ana},Food bank,not-a-date,1,,\n"
         f"{ana},Food bank,2025-05-01,lots,,\n"
     )
+    assert [c.name for c in hooks.steward_import_commands()] == ["hours"]
     report = await import_hours(path)
     assert (report.rows, report.recorded) == (6, 2)
     assert [line for line, _ in report.errors] == [4, 5, 6, 7]
