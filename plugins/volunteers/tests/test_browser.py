@@ -56,7 +56,7 @@ def set_up_shift(page: Any) -> tuple[int, int]:
 def volunteer_signs_up(chromium: Any, live_server: LiveServer, sink: SmtpSink, shift: int) -> None:
     """As the volunteer: sign in by emailed link, find the shift in the calendar, sign up."""
     context = chromium.new_context(base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     try:
         page = context.new_page()
         already = len(sink.messages)
@@ -72,8 +72,9 @@ def volunteer_signs_up(chromium: Any, live_server: LiveServer, sink: SmtpSink, s
         page.wait_for_url("**/portal/")
         page.goto("/portal/volunteers/")
         shot(page, "portal-calendar")
-        with page.expect_navigation():
-            page.locator(f'a[href="/portal/volunteers/shifts/{shift}"]').click()
+        link = page.locator(f'a[href="/portal/volunteers/shifts/{shift}"]')
+        assert "Community garden" in link.inner_text()
+        page.goto(str(link.get_attribute("href")))
         page.get_by_role("button", name="Sign up").click()
         page.get_by_text("You are signed up. Thank you!").wait_for()
         shot(page, "portal-signed-up")
