@@ -2,9 +2,10 @@
 
 A kind is a class with a ``kind`` key, a translated :meth:`SourceKind.label`, a pydantic
 ``settings_model`` (validated whenever staff save a source) and an async
-:meth:`SourceKind.poll`. Polling gets the source's saved state (cursor, ETag, Last-Modified) and a :class:`PollContext` whose
-:meth:`PollContext.get` is the only way a source reaches the network, so every kind inherits the
-address checks, size and time limits of :mod:`plugins.social.fetch`.
+:meth:`SourceKind.poll`. Polling gets the source's saved state (cursor, ETag,
+Last-Modified) and a :class:`PollContext` whose :meth:`PollContext.get` is the only way a
+source reaches the network, so every kind inherits the address checks, size and time limits
+of :mod:`plugins.social.fetch`.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.errors import StewardError
 from core.i18n import gettext as _
 from plugins.social.sources.base import (
     MentionIn,
@@ -32,8 +33,11 @@ from plugins.social.text import clean_text, one_line
 MAX_BODY = 512 * 1024
 
 
-class WebhookSignatureError(Exception):
-    """The request is not signed by the source's secret, or is stale."""
+class WebhookSignatureError(StewardError):
+    """The request is not signed by the source's secret, or is stale (answered with 401)."""
+
+    status_code = 401
+    title = "Invalid webhook signature"
 
 
 class WebhookSettings(BaseModel):
