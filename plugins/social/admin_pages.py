@@ -32,6 +32,7 @@ from plugins.social.admin_common import (
 from plugins.social.common import MAX_ID
 
 CSV_LIMIT = 10_000
+CSV_PAGE = 100
 
 
 class StreamFilters(BaseModel):
@@ -136,11 +137,11 @@ async def stream_csv(request: Request[Any, Any, Any]) -> Response[str]:
     _values, filters, errors = await _stream(request)
     if filters is None:
         raise InvalidInputError(errors)
-    found, _total = await mentions.list_mentions(_filter(filters), 1, 500)
+    found, _total = await mentions.list_mentions(_filter(filters), 1, CSV_PAGE)
     rows = list(found)
     page = 2
-    while len(found) == 500 and len(rows) < CSV_LIMIT:
-        found, _total = await mentions.list_mentions(_filter(filters), page, 500)
+    while len(found) == CSV_PAGE and len(rows) < CSV_LIMIT:
+        found, _total = await mentions.list_mentions(_filter(filters), page, CSV_PAGE)
         rows += found
         page += 1
     out = io.StringIO()
