@@ -10,6 +10,7 @@ from core.auth.service import ensure_builtin_roles
 from core.constituents import merge
 from core.constituents.schemas import ConstituentIn
 from core.constituents.service import create_constituent
+from core.settings import Settings
 from core.testing import create_test_user
 from plugins.social import hooks, ingest, linking, source_store, spikes
 from plugins.social.sources.base import MentionIn
@@ -174,13 +175,13 @@ async def test_segments_cards_panels_and_spikes(registry: object) -> None:
     assert await spikes.mail_pending() == 0  # already mailed: a rerun sends nothing
 
 
-async def test_demo_data_is_deterministic(registry: object, settings: object) -> None:
+async def test_demo_data_is_deterministic(registry: object, settings: Settings) -> None:
     from plugins.social.demo import build_demo
 
     await _person("Ada", "Lovelace")
-    stored = await build_demo(settings, seed=7)  # type: ignore[arg-type]
+    stored = await build_demo(settings, seed=7)
     assert stored == 90
-    assert await build_demo(settings, seed=7) == 0  # idempotent  # type: ignore[arg-type]
+    assert await build_demo(settings, seed=7) == 0  # idempotent
     texts = [
         r["external_id"]
         for r in await db.fetch_all("SELECT external_id FROM social_mention ORDER BY id")
