@@ -171,3 +171,23 @@ async def test_staff_without_social_permission_is_refused(make_admin_ui: MakeUI)
     assert page.status_code == 403
     home = await staff.get("/admin/")
     assert not re.search(r'href="/admin/social/"', home.text)
+
+
+async def test_test_result_shows_fetched_markup_as_text(
+    admin_ui: BrowserSession, server: LoopbackServer
+) -> None:
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+        b"<item><title>&lt;script&gt;alert(1)&lt;/script&gt; hi</title><guid>1</guid>"
+        b"<description>&lt;img src=x onerror=alert(2)&gt;</description></item></channel></rss>"
+    )
+    server.routes["/evil.xml"] = [Reply(200, feed, {"Content-Type": "application/rss+xml"})]
+    created = await admin_ui.submit(
+        "/admin/social/sources/new?kind=rss",
+        {"name": "Evil", "s_url": server.url("/evil.xml"), "enabled": "true"},
+    )
+    tested = await admin_ui.submit(f"{created.headers['location']}/test")
+    assert tested.status_code == 200
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; hi" in tested.text
+    assert "<script>alert(1)" not in tested.text
+    assert "onerror=alert(2)" not in tested.text  # markup in a summary is stripped to text
