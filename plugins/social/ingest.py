@@ -36,12 +36,14 @@ async def active_rules() -> list[QueryRule]:
 
 async def _already_stored(source_id: int, mention: MentionIn) -> bool:
     found = await db.fetch_value(
-        "SELECT id FROM social_mention WHERE (source_id = {} AND external_id = {}) "
-        "OR (url IS NOT NULL AND url = {}) LIMIT 1",
+        "SELECT id FROM social_mention WHERE source_id = {} AND external_id = {} LIMIT 1",
         source_id,
         mention.external_id,
-        mention.url or "\x00",
     )
+    if found is None and mention.url:
+        found = await db.fetch_value(
+            "SELECT id FROM social_mention WHERE url = {} LIMIT 1", mention.url
+        )
     return found is not None
 
 

@@ -110,7 +110,7 @@ async def add_handle(constituent_id: int, data: HandleIn) -> HandleOut:
             "(LOWER(author_handle) = {} OR (author_id <> '' AND author_id = {}))",
             data.platform,
             handle,
-            data.stable_id or "\x00",
+            data.stable_id or handle,
         )
         for row in rows:
             await link_mention(row["id"], constituent_id, "auto")
@@ -141,13 +141,15 @@ async def remove_handle(handle_id: int) -> None:
 
 async def known_author(platform: str, handle: str, author_id: str) -> int | None:
     """The constituent owning this handle or stable id on ``platform``, if any."""
+    if not handle and not author_id:
+        return None
     value = await db.fetch_value(
         "SELECT h.constituent_id FROM social_handle h JOIN core_constituent c "
         "ON c.id = h.constituent_id WHERE c.deleted_at IS NULL AND h.platform = {} AND "
         "(h.handle = {} OR (h.stable_id <> '' AND h.stable_id = {})) ORDER BY h.id LIMIT 1",
         platform,
-        "@" + normalise_handle(handle) if handle else "\x00",
-        author_id or "\x00",
+        "@" + normalise_handle(handle) if handle else "",
+        author_id,
     )
     return int(value) if value is not None else None
 
