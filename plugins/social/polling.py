@@ -11,13 +11,14 @@ source never blocks or retries over the others.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from core import db
 from core.clock import utc_now
-from core.errors import InvalidInputError, StewardError
+from core.errors import InvalidInputError, NotFoundError, StewardError
 from core.jobs.service import enqueue
 from plugins.social import ingest, source_store
 from plugins.social.common import config, fetch_policy, instant, loads_object
@@ -147,8 +148,12 @@ async def preview_source(source_id: int) -> Preview:
 
 
 async def poll_source_job(source_id: int) -> None:
-    """Job handler: poll one source (failures are recorded on the source, not raised)."""
-    await poll_source(source_id)
+    """Job handler: poll one source (failures are recorded on the source, not raised).
+
+    A source deleted after its poll was queued is simply skipped.
+    """
+    with contextlib.suppress(NotFoundError):
+        await poll_source(source_id)
 
 
 async def dispatch_polls() -> None:

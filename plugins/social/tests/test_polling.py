@@ -307,3 +307,50 @@ async def test_preview_does_not_store(registry: object, server: LoopbackServer) 
     invalid = await polling.preview("rss", {"url": "not a url"})
     assert not invalid.ok
     assert "url" in invalid.error
+
+
+async def test_mastodon_account_statuses(registry: object, server: LoopbackServer) -> None:
+    server.routes["/api/v1/accounts/lookup"] = [
+        Reply(200, fixture_bytes("mastodon_account_lookup.json"), JSON)
+    ]
+    server.routes["/api/v1/accounts/109000000000000003/statuses"] = [
+        Reply(200, fixture_bytes("mastodon_tag_page2.json"), JSON)
+    ]
+    source_id = await _source(
+        "mastodon",
+        "Carmen",
+        {"instance_url": server.url("/"), "mode": "account", "value": "@carmen"},
+    )
+    outcome = await polling.poll_source(source_id)
+    assert outcome.ok
+    assert outcome.new == 1
+    assert server.requests_to("/api/v1/accounts/lookup")[0].query["acct"] == ["carmen"]
+    state = (await source_store.source_row(source_id))["cursor"]
+    assert '"account_id": "109000000000000003"' in state
+    again = await polling.poll_source(source_id)  # the account id is remembered
+    assert again.ok
+    assert len(server.requests_to("/api/v1/accounts/lookup")) == 1
+
+
+async def test_bluesky_author_feed(registry: object, server: LoopbackServer) -> None:
+    server.routes["/xrpc/app.bsky.feed.getAuthorFeed"] = [
+        Reply(200, fixture_bytes("bluesky_author_feed.json"), JSON)
+    ]
+    source_id = await _source(
+        "bluesky",
+        "Our account",
+        {"service_url": server.url("/"), "mode": "author", "value": "@riverside.org"},
+    )
+    outcome = await polling.poll_source(source_id)
+    assert outcome.ok
+    assert outcome.new == 1
+    assert server.seen[-1].query["actor"] == ["riverside.org"]
+    rows = await _mentions(source_id)
+    assert rows[0]["author_id"] == "did:plc:riverside000000000000000"
+    assert rows[0]["sentiment_label"] == "positive"
+
+
+async def test_a_deleted_source_is_skipped_by_its_queued_poll(registry: object) -> None:
+    source_id = await _source("rss", "Gone", {"url": "https://example.org/feed"})
+    await source_store.delete_source(source_id)
+    await polling.poll_source_job(source_id)  # nothing raised: the job succeeds

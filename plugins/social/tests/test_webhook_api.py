@@ -163,3 +163,25 @@ async def test_sentiment_correction_is_kept(
         f"/api/v1/social/mentions/{mention['id']}/sentiment", json={"label": "meh"}
     )
     assert bad.status_code in (400, 422)
+
+
+async def test_masked_secret_is_kept_on_update(
+    api: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    source_id = await _webhook_source(api)
+    renamed = await api.patch(
+        f"/api/v1/social/sources/{source_id}",
+        json={"name": "Forum (renamed)", "settings": {"secret": "********", "platform": "other"}},
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["settings"] == {"secret": "********", "platform": "other"}
+    body = _body(_item(1))
+    delivered = await client.post(
+        f"/api/v1/social/webhooks/{source_id}", content=body, headers=_headers(body)
+    )
+    assert delivered.status_code == 200  # still signed with the original secret
+    platform = await db.fetch_value("SELECT platform FROM social_mention")
+    assert platform == "other"
+    tested = await api.post(f"/api/v1/social/sources/{source_id}/test")
+    assert tested.json()["ok"] is False
+    assert "cannot be fetched" in tested.json()["error"]
