@@ -270,6 +270,14 @@ async def add_prospect(request: Request[Any, Any, Any]) -> Response[Any]:
     )
 
 
+@post("/alerts/{alert_id:int}/acknowledge", include_in_schema=False, opt=WRITE)
+async def acknowledge_alert(alert_id: FromPath[int]) -> Response[Any]:
+    """Mark a spike alert as seen."""
+    await spikes.acknowledge(alert_id)
+    return redirect_with_flash(f"{BASE}/", _("Alert acknowledged."))
+
+
 ROUTES: list[Any] = [
     dashboard, stream, stream_csv, detail, correct, link, reject, review, add_prospect,
+    acknowledge_alert,
 ]  # fmt: skip

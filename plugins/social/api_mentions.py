@@ -62,6 +62,7 @@ class AlertOut(BaseModel):
     baseline: float
     mentions: int
     raised_at: datetime
+    acknowledged_at: datetime | None = None
 
 
 @get("/mentions", opt=READ, tags=TAGS)
@@ -163,6 +164,12 @@ async def list_alerts(days: Annotated[int, QueryParameter(ge=1, le=366)] = 7) ->
     return [AlertOut(**row) for row in await spikes.recent_alerts(days)]
 
 
+@post("/alerts/{alert_id:int}/acknowledge", opt=WRITE, status_code=204, tags=TAGS)
+async def acknowledge_alert(alert_id: Id) -> None:
+    """Mark a spike alert as seen (it leaves the dashboard card)."""
+    await spikes.acknowledge(alert_id)
+
+
 ROUTES: list[Any] = [
     list_mentions,
     get_mention,
@@ -175,4 +182,5 @@ ROUTES: list[Any] = [
     unknown_authors,
     add_prospect,
     list_alerts,
+    acknowledge_alert,
 ]

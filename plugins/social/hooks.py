@@ -165,7 +165,7 @@ async def steward_dashboard_cards(user_id: int) -> Sequence[DashboardCard]:
             template="social/card.html",
             context={
                 "counts": await mentions.summary(7),
-                "alerts": await spikes.recent_alerts(7),
+                "alerts": await spikes.recent_alerts(7, open_only=True),
             },
             order=600,
         )

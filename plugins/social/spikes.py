@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from core import db
+from core import audit, db
 from core.clock import utc_now
+from core.errors import NotFoundError
 from core.events import emit, unit_of_work
 from core.mail import OutgoingMail, render_mail, send_mail
 from plugins.social.common import as_int, config, instant, org
@@ -152,12 +153,28 @@ def _mail_context(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def recent_alerts(days: int = 7) -> list[dict[str, Any]]:
-    """Alerts raised in the last ``days`` days, newest first."""
+async def recent_alerts(days: int = 7, open_only: bool = False) -> list[dict[str, Any]]:
+    """Alerts raised in the last ``days`` days (only unacknowledged ones if asked), newest first."""
+    extra = " AND acknowledged_at IS NULL" if open_only else ""
     return await db.fetch_all(
-        "SELECT * FROM social_spike_alert WHERE raised_at >= {} ORDER BY raised_at DESC",
+        f"SELECT * FROM social_spike_alert WHERE raised_at >= {{}}{extra} ORDER BY raised_at DESC",
         utc_now() - timedelta(days=days),
     )
+
+
+async def acknowledge(alert_id: int) -> None:
+    """Staff have seen the alert: it leaves the dashboard card (and stays on the dashboard)."""
+    row = await db.fetch_one("SELECT id FROM social_spike_alert WHERE id = {}", alert_id)
+    if row is None:
+        raise NotFoundError(f"alert {alert_id} not found")
+    async with unit_of_work():
+        await db.execute(
+            "UPDATE social_spike_alert SET acknowledged_at = {} WHERE id = {} "
+            "AND acknowledged_at IS NULL",
+            utc_now(),
+            alert_id,
+        )
+        await audit.record_change("acknowledge", "social_spike_alert", alert_id)
 
 
 async def spike_job() -> None:

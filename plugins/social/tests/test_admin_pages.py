@@ -11,7 +11,7 @@ from core import db
 from core.constituents.schemas import ConstituentIn
 from core.constituents.service import create_constituent
 from core.testing import BrowserSession
-from plugins.social import ingest, source_store
+from plugins.social import ingest, source_store, spikes
 from plugins.social.sources.base import MentionIn
 from plugins.social.tests.server import LoopbackServer, Reply, fixture_bytes
 
@@ -62,6 +62,13 @@ async def test_dashboard_stream_and_paging(admin_ui: BrowserSession) -> None:
     assert csv_file.text.count("\n") == 11  # header + 10 rows
     unlinked = await admin_ui.get("/admin/social/mentions?linked=no")
     assert "30 mentions" in unlinked.text
+    raised = await spikes.check_spikes()
+    assert raised
+    with_alert = await admin_ui.get("/admin/social/")
+    assert "Spike in mentions" in with_alert.text
+    seen = await admin_ui.submit(f"/admin/social/alerts/{raised[0]}/acknowledge")
+    assert seen.status_code == 303
+    assert (await spikes.recent_alerts())[0]["acknowledged_at"] is not None
 
 
 async def test_detail_correct_and_link(admin_ui: BrowserSession) -> None:

@@ -173,6 +173,9 @@ async def test_segments_cards_panels_and_spikes(registry: object) -> None:
     assert len(mails) == 2
     assert all(m["to_address"] == "alerts@example.org" for m in mails)
     assert await spikes.mail_pending() == 0  # already mailed: a rerun sends nothing
+    await spikes.acknowledge(raised[0])
+    card = (await hooks.steward_dashboard_cards(user_id=reader.user_id))[0]
+    assert [a["id"] for a in card.context["alerts"]] == [raised[1]]
 
 
 async def test_demo_data_is_deterministic(registry: object, settings: Settings) -> None:

@@ -354,3 +354,30 @@ async def test_a_deleted_source_is_skipped_by_its_queued_poll(registry: object) 
     source_id = await _source("rss", "Gone", {"url": "https://example.org/feed"})
     await source_store.delete_source(source_id)
     await polling.poll_source_job(source_id)  # nothing raised: the job succeeds
+
+
+async def test_mastodon_search_where_allowed(registry: object, server: LoopbackServer) -> None:
+    statuses = fixture_bytes("mastodon_tag_page1.json").decode()
+    body = f'{{"accounts": [], "statuses": {statuses}, "hashtags": []}}'.encode()
+    server.routes["/api/v2/search"] = [Reply(200, body, JSON)]
+    settings: dict[str, object] = {
+        "instance_url": server.url("/"),
+        "mode": "search",
+        "value": "Riverside Food Bank",
+    }
+    source_id = await _source("mastodon", "Search", {**settings, "access_token": "tok-123"})
+    outcome = await polling.poll_source(source_id)
+    assert outcome.ok
+    assert outcome.new == 2
+    sent = server.requests_to("/api/v2/search")[0]
+    assert sent.query["type"] == ["statuses"]
+    assert sent.headers["authorization"] == "Bearer tok-123"
+    shown = await source_store.get_source(source_id)
+    assert shown.settings["access_token"] == "********"
+    refused = await _source("mastodon", "No search here", settings)
+    server.routes["/api/v2/search"] = [
+        Reply(401, b'{"error": "This method requires an authenticated user"}', JSON)
+    ]
+    failed = await polling.poll_source(refused)
+    assert not failed.ok
+    assert "HTTP 401" in (await source_store.get_source(refused)).last_error
