@@ -132,8 +132,8 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
     return seen
 
 
-async def checked_address(url: httpx.URL, policy: FetchPolicy) -> IPAddress:
-    """The address to connect to for ``url``; refuses blocked schemes and addresses.
+async def checked_addresses(url: httpx.URL, policy: FetchPolicy) -> list[IPAddress]:
+    """The addresses to try for ``url``; refuses blocked schemes and addresses.
 
     Every resolved address must be allowed: a name with one public and one private answer is
     refused, since the connection could use either.
@@ -149,7 +149,7 @@ async def checked_address(url: httpx.URL, policy: FetchPolicy) -> IPAddress:
             raise BlockedAddressError(
                 f"refused: {url.host} resolves to a non-public address ({address})"
             )
-    return addresses[0]
+    return addresses
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -237,6 +237,21 @@ def _raise_for_status(status: int, headers: httpx.Headers) -> None:
         raise FetchError(f"request refused (HTTP {status})", status=status)
 
 
+async def _connect(
+    client: httpx.AsyncClient, url: httpx.URL, headers: Mapping[str, str], policy: FetchPolicy
+) -> httpx.Response:
+    """Send to each checked address in turn until one accepts the connection (a host with
+    IPv6 and IPv4 answers still works where one family is unreachable)."""
+    last: httpx.ConnectError | None = None
+    for address in await checked_addresses(url, policy):
+        request = _pinned_request(client, url, address, headers, policy)
+        try:
+            return await client.send(request, stream=True)
+        except httpx.ConnectError as exc:
+            last = exc
+    raise FetchError("connection failed: no address of the host accepted") from last
+
+
 async def _exchange(
     url: str,
     headers: Mapping[str, str],
@@ -249,9 +264,7 @@ async def _exchange(
         timeout=timeout, follow_redirects=False, transport=transport, trust_env=False
     ) as client:
         for _hop in range(policy.max_redirects + 1):
-            address = await checked_address(current, policy)
-            request = _pinned_request(client, current, address, headers, policy)
-            response = await client.send(request, stream=True)
+            response = await _connect(client, current, headers, policy)
             try:
                 if response.status_code in REDIRECTS and "location" in response.headers:
                     current = current.join(response.headers["location"])

@@ -167,3 +167,28 @@ def test_link_header() -> None:
         "next": "https://m.example/api/v1/timelines/tag/x?max_id=10",
         "prev": "https://m.example/api/v1/timelines/tag/x?min_id=20",
     }
+
+
+async def test_connects_to_the_checked_address_and_falls_back(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name is resolved once, by the checker; the connection goes to a checked address
+    (127.0.0.2 refuses, 127.0.0.1 answers) while the Host header keeps the name."""
+    import plugins.social.fetch as fetch_module
+
+    async def fake_resolve(host: str, port: int) -> list[ipaddress.IPv4Address]:
+        assert host == "feed.test"
+        return [ipaddress.IPv4Address("127.0.0.2"), ipaddress.IPv4Address("127.0.0.1")]
+
+    monkeypatch.setattr(fetch_module, "resolve", fake_resolve)
+    server.routes["/ok"] = [Reply(200, b"pinned")]
+    response = await fetch(f"http://feed.test:{server.port}/ok", LOOPBACK)
+    assert response.body == b"pinned"
+    assert server.requests_to("/ok")[0].headers["host"] == f"feed.test:{server.port}"
+
+    async def mixed(host: str, port: int) -> list[ipaddress.IPv4Address]:
+        return [ipaddress.IPv4Address("93.184.215.14"), ipaddress.IPv4Address("10.0.0.1")]
+
+    monkeypatch.setattr(fetch_module, "resolve", mixed)
+    with pytest.raises(BlockedAddressError):
+        await fetch("http://rebind.test/", FetchPolicy(timeout_seconds=2.0))
