@@ -38,8 +38,8 @@ EVENTS = {
 
 @hookimpl
 def steward_configure(settings: Settings) -> None:
-    """The built-in source kinds register on import; other plugins add theirs the same way."""
-    assert builtin.BUILTIN
+    """Register the built-in source kinds; other plugins add theirs the same way."""
+    builtin.register_builtin_kinds()
 
 
 @hookimpl
