@@ -100,6 +100,9 @@ async def test_detail_correct_and_link(admin_ui: BrowserSession) -> None:
     profile = await admin_ui.get(f"/admin/constituents/{person.id}")
     assert profile.status_code == 200
     assert "Social media" in profile.text
+    timeline = await admin_ui.get(f"/admin/constituents/{person.id}/timeline")
+    assert timeline.status_code == 200
+    assert f'href="/admin/social/mentions/{mention_id}"' in timeline.text
     review = await admin_ui.get("/admin/social/review")
     assert review.status_code == 200
     no_csrf = await admin_ui.post(f"/admin/social/mentions/{mention_id}/reject", data={})

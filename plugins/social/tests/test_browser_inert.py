@@ -113,6 +113,7 @@ def test_script_in_a_mention_renders_inert_everywhere(
     _assert_inert(page, "/admin/social/", "dashboard")
     _assert_inert(page, "/admin/social/review", "review")
     _assert_inert(page, f"/admin/constituents/{person_id}", "profile")
+    _assert_inert(page, f"/admin/constituents/{person_id}/timeline", "timeline")
     page.goto("/admin/social/mentions")
     page.get_by_role("link", name=re.compile(r"\d")).first.click()
     page.wait_for_url(re.compile(r".*/admin/social/mentions/\d+$"))
