@@ -179,6 +179,19 @@ async def create_source(request: Request[Any, Any, Any]) -> Response[Any]:
     return await _save(request, kind, None)
 
 
+@post("/sources/test", include_in_schema=False, opt=WRITE)
+async def test_new_source(request: Request[Any, Any, Any]) -> Response[str]:
+    """ "Test this source" before saving: fetch one page with the settings typed, store nothing."""
+    kind = request.query_params.get("kind", "rss")
+    if kind not in source_kinds():
+        raise NotFoundError(f"unknown source kind {kind!r}")
+    values = _form_values(await request.form())
+    values["enabled"] = values.get("enabled") == "true"
+    values["require_match"] = values.get("require_match") == "true"
+    preview = await polling.preview(kind, _settings_from(values))
+    return await _source_page(request, kind, values, {}, None, preview)
+
+
 def _values_of(source: source_store.SourceOut) -> dict[str, Any]:
     return {
         "name": source.name,
@@ -357,7 +370,8 @@ async def remove_handle(request: Request[Any, Any, Any], handle_id: FromPath[int
 
 
 ROUTES: list[Any] = [
-    source_list, new_source, create_source, edit_source, update_source, test_source, poll_source,
-    delete_source, query_list, new_query, edit_query, create_query, update_query, delete_query,
+    source_list, new_source, create_source, test_new_source, edit_source, update_source,
+    test_source, poll_source, delete_source, query_list, new_query, edit_query, create_query,
+    update_query, delete_query,
     handles, add_handle, remove_handle,
 ]  # fmt: skip

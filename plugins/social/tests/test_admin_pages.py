@@ -125,6 +125,13 @@ async def test_sources_queries_and_test_button(
         {"name": "News", "s_url": "not a url", "enabled": "true"},
     )
     assert invalid.status_code == 422
+    before_saving = await admin_ui.submit(
+        "/admin/social/sources/test?kind=rss", {"name": "News", "s_url": server.url("/feed.xml")}
+    )
+    assert before_saving.status_code == 200
+    assert "Council meeting postponed" in before_saving.text
+    assert 'value="News"' in before_saving.text  # the form keeps what was typed
+    assert await db.fetch_value("SELECT COUNT(*) FROM social_source") == 0
     created = await admin_ui.submit(
         "/admin/social/sources/new?kind=rss",
         {
