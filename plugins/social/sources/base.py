@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.errors import InvalidInputError
 from plugins.social.fetch import FetchPolicy, FetchResponse, fetch
@@ -42,6 +42,15 @@ class MentionIn(BaseModel):
     text: str = Field(default="", max_length=10_000)
     posted_at: datetime
     language: str = Field(default="", max_length=10)
+
+    @field_validator("url")
+    @classmethod
+    def _web_only(cls, value: str | None) -> str | None:
+        """Only http(s) links are kept: a ``javascript:`` or ``data:`` URL from a remote
+        server must never become a link staff can click."""
+        if value and value.lower().startswith(("http://", "https://")):
+            return value
+        return None
 
 
 @dataclass

@@ -192,3 +192,16 @@ async def test_connects_to_the_checked_address_and_falls_back(
     monkeypatch.setattr(fetch_module, "resolve", mixed)
     with pytest.raises(BlockedAddressError):
         await fetch("http://rebind.test/", FetchPolicy(timeout_seconds=2.0))
+
+
+def test_only_web_links_are_kept_on_mentions() -> None:
+    from datetime import UTC, datetime
+
+    from plugins.social.sources.base import MentionIn
+
+    now = datetime.now(UTC)
+    for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "/relative"):
+        assert MentionIn(external_id="1", url=bad, posted_at=now).url is None
+    assert MentionIn(external_id="1", url="https://a.example/x", posted_at=now).url == (
+        "https://a.example/x"
+    )
