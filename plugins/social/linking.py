@@ -187,7 +187,7 @@ async def link_mention(mention_id: int, constituent_id: int, status: str) -> Non
     if mention is None:
         raise NotFoundError(f"mention {mention_id} not found")
     if mention["interaction_id"]:
-        await _remove_interaction(int(mention["interaction_id"]))
+        await remove_timeline_entry(int(mention["interaction_id"]))
     async with unit_of_work():
         label = mention["corrected_label"] or mention["sentiment_label"]
         posted: datetime = mention["posted_at"]
@@ -230,7 +230,8 @@ async def link_mention(mention_id: int, constituent_id: int, status: str) -> Non
         )
 
 
-async def _remove_interaction(interaction_id: int) -> None:
+async def remove_timeline_entry(interaction_id: int) -> None:
+    """Take a linked mention's interaction off the timeline (gone already: nothing to do)."""
     # NotFoundError: already deleted, or its constituent was erased.
     with contextlib.suppress(NotFoundError):
         await interactions.delete_interaction(interaction_id)
@@ -257,7 +258,7 @@ async def reject_link(mention_id: int) -> None:
     if mention is None:
         raise NotFoundError(f"mention {mention_id} not found")
     if mention["interaction_id"]:
-        await _remove_interaction(int(mention["interaction_id"]))
+        await remove_timeline_entry(int(mention["interaction_id"]))
     async with unit_of_work():
         await db.execute(
             "UPDATE social_mention SET constituent_id = NULL, link_status = 'rejected', "

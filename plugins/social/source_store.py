@@ -193,9 +193,18 @@ async def update_source(source_id: int, patch: SourcePatch) -> SourceOut:
 
 
 async def delete_source(source_id: int) -> None:
-    """Remove a source and the mentions only it found."""
+    """Remove a source, the mentions it found and their timeline entries."""
+    from plugins.social.linking import remove_timeline_entry
+
     row = await source_row(source_id)
+    linked = await db.fetch_all(
+        "SELECT interaction_id FROM social_mention WHERE source_id = {} "
+        "AND interaction_id IS NOT NULL",
+        source_id,
+    )
     async with unit_of_work():
+        for mention in linked:
+            await remove_timeline_entry(int(mention["interaction_id"]))
         await db.execute("DELETE FROM social_source WHERE id = {}", source_id)
         await audit.record_change("delete", ENTITY, source_id, before={"name": row["name"]})
 

@@ -75,6 +75,10 @@ async def test_known_handle_links_automatically_and_reaches_the_timeline(registr
     bob = await _person("Robert", "Other")
     await linking.add_handle(bob, linking.HandleIn(platform="mastodon", handle="bob@other.example"))
     assert await _timeline_count(bob) == 1
+    # Deleting the source takes its mentions off the timelines too.
+    await source_store.delete_source(source)
+    assert await _timeline_count(ada) == 0
+    assert await _timeline_count(bob) == 0
 
 
 async def test_name_similarity_waits_for_review(registry: object) -> None:
