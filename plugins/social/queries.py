@@ -12,9 +12,10 @@ from core.clock import utc_now
 from core.errors import NotFoundError
 from core.events import unit_of_work
 from plugins.social.common import as_bool, as_int, instant
-from plugins.social.matching import split_lines
+from plugins.social.matching import QueryRule, matches, split_lines
 
 ENTITY = "social_query"
+REMATCH_LIMIT = 10_000
 FIELDS = ("include_terms", "exclude_terms", "phrases", "hashtags", "accounts")
 
 
@@ -85,14 +86,44 @@ async def list_queries() -> list[QueryOut]:
 
 async def get_query(query_id: int) -> QueryOut:
     """One query; NotFoundError when missing."""
-    row = await db.fetch_one("SELECT * FROM social_query WHERE id = {}", query_id)
+    row = await db.fetch_one(
+        "SELECT q.*, (SELECT COUNT(*) FROM social_mention_match mm WHERE mm.query_id = q.id) "
+        "AS mentions FROM social_query q WHERE q.id = {}",
+        query_id,
+    )
     if row is None:
         raise NotFoundError(f"query {query_id} not found")
     return _out(row)
 
 
+async def rematch(query_id: int, limit: int = REMATCH_LIMIT) -> int:
+    """Match the latest ``limit`` stored mentions against a (new or changed) query again;
+    returns how many match. New mentions are matched as they arrive."""
+    row = await db.fetch_one("SELECT * FROM social_query WHERE id = {}", query_id)
+    if row is None:
+        raise NotFoundError(f"query {query_id} not found")
+    rule = QueryRule.from_row(row)
+    mentions = await db.fetch_all(
+        "SELECT id, text, author_handle, language FROM social_mention "
+        "ORDER BY posted_at DESC, id DESC LIMIT {}",
+        limit,
+    )
+    hits = [
+        (int(m["id"]), query_id)
+        for m in mentions
+        if as_bool(row["active"])
+        and matches(rule, m["text"] or "", m["author_handle"] or "", m["language"] or "")
+    ]
+    async with unit_of_work():
+        await db.execute("DELETE FROM social_mention_match WHERE query_id = {}", query_id)
+        await db.execute_many(
+            "INSERT INTO social_mention_match (mention_id, query_id) VALUES ({}, {})", hits
+        )
+    return len(hits)
+
+
 async def save_query(data: QueryIn, query_id: int | None = None) -> QueryOut:
-    """Create (no id) or replace a query; later mentions are matched against it."""
+    """Create (no id) or replace a query, and match the latest stored mentions against it."""
     now = utc_now()
     values = data.model_dump()
     async with unit_of_work():
@@ -122,6 +153,7 @@ async def save_query(data: QueryIn, query_id: int | None = None) -> QueryOut:
                 before=before.model_dump(exclude={"created_at"}),
                 after=values,
             )
+        await rematch(int(query_id))
     return await get_query(int(query_id))
 
 

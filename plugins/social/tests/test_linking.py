@@ -196,3 +196,34 @@ async def test_demo_data_is_deterministic(registry: object, settings: Settings) 
     assert texts[:3] == ["demo-7-0", "demo-7-1", "demo-7-2"]
     linked = await db.fetch_value("SELECT COUNT(*) FROM social_mention WHERE link_status = 'auto'")
     assert linked > 0
+
+
+async def test_a_new_or_changed_query_matches_stored_mentions(registry: object) -> None:
+    from plugins.social import queries
+
+    source = await _source()
+    await ingest.store_mentions(
+        source,
+        [
+            _mention(1, "A", "@a@x.example", "The #FoodBank opened today"),
+            _mention(2, "B", "@b@x.example", "Lovely concert at the food bank"),
+            _mention(3, "C", "@c@x.example", "Nothing to see", language="es"),
+        ],
+    )
+    query = await queries.save_query(queries.QueryIn(name="Tag", hashtags="foodbank"))
+    assert query.mentions == 1
+    changed = await queries.save_query(
+        queries.QueryIn(name="Tag", hashtags="foodbank", phrases="food bank"), query.id
+    )
+    assert changed.mentions == 2
+    english_only = await queries.save_query(
+        queries.QueryIn(name="Tag", include_terms="see, today", languages="en"), query.id
+    )
+    assert english_only.mentions == 1  # "Nothing to see" is Spanish-tagged
+    excluded = await queries.save_query(
+        queries.QueryIn(
+            name="Tag", hashtags="foodbank", phrases="food bank", exclude_terms="concert"
+        ),
+        query.id,
+    )
+    assert excluded.mentions == 1
