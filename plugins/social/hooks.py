@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,9 +126,17 @@ def steward_jobs() -> Sequence[JobSpec]:
 
 
 @hookimpl
-async def steward_constituent_merge(survivor_id: int, merged_id: int) -> None:
-    """Move handles and mentions to the survivor."""
-    await privacy.merge_constituents(survivor_id, merged_id)
+async def steward_constituent_merge(survivor_id: int, merged_id: int) -> dict[str, Any]:
+    """Move handles and mentions to the survivor; say what moved."""
+    return await privacy.merge_constituents(survivor_id, merged_id)
+
+
+@hookimpl
+async def steward_constituent_unmerge(
+    survivor_id: int, merged_id: int, snapshots: Mapping[str, Any]
+) -> None:
+    """Give the restored record back its handles and mentions."""
+    await privacy.unmerge_constituents(survivor_id, merged_id, snapshots.get("social", {}))
 
 
 @hookimpl

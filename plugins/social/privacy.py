@@ -8,30 +8,68 @@ ids). Aggregate counters (a source's ``mentions_total``) are not personal and st
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from core import ErasureReport, ExportSection, db
 
+_HANDLE_COLUMNS = "id, constituent_id, platform, handle, stable_id, created_at"
 
-async def merge_constituents(survivor_id: int, merged_id: int) -> None:
-    """Move handles and mentions to the survivor (a handle both hold is kept once)."""
-    await db.execute(
-        "DELETE FROM social_handle WHERE constituent_id = {} AND EXISTS (SELECT 1 FROM "
+
+async def merge_constituents(survivor_id: int, merged_id: int) -> dict[str, Any]:
+    """Move handles and mentions to the survivor (a handle both hold is kept once).
+
+    Returns what moved and the repeated handles removed, for :func:`unmerge_constituents`.
+    """
+    repeated = (
+        "FROM social_handle WHERE constituent_id = {} AND EXISTS (SELECT 1 FROM "
         "social_handle s WHERE s.constituent_id = {} AND s.platform = social_handle.platform "
-        "AND s.handle = social_handle.handle)",
-        merged_id,
-        survivor_id,
+        "AND s.handle = social_handle.handle)"
     )
-    await db.execute(
-        "UPDATE social_handle SET constituent_id = {} WHERE constituent_id = {}",
-        survivor_id,
-        merged_id,
+    dropped = _plain(
+        await db.fetch_all(f"SELECT {_HANDLE_COLUMNS} {repeated}", merged_id, survivor_id)
     )
-    await db.execute(
-        "UPDATE social_mention SET constituent_id = {} WHERE constituent_id = {}",
-        survivor_id,
-        merged_id,
-    )
+    await db.execute(f"DELETE {repeated}", merged_id, survivor_id)
+    moved: dict[str, list[int]] = {}
+    for table in ("social_handle", "social_mention"):
+        rows = await db.fetch_all(f"SELECT id FROM {table} WHERE constituent_id = {{}}", merged_id)
+        moved[table] = [int(r["id"]) for r in rows]
+        await db.execute(
+            f"UPDATE {table} SET constituent_id = {{}} WHERE constituent_id = {{}}",
+            survivor_id,
+            merged_id,
+        )
+    return {"moved": moved, "dropped_handles": dropped}
+
+
+async def unmerge_constituents(
+    survivor_id: int, merged_id: int, snapshot: Mapping[str, Any]
+) -> None:
+    """Undo :func:`merge_constituents`; rows changed since the merge stay as they are."""
+    moved: Mapping[str, list[int]] = snapshot.get("moved", {})
+    for table in ("social_handle", "social_mention"):
+        ids = moved.get(table, [])
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("{}" for _ in chunk)
+            await db.execute(
+                f"UPDATE {table} SET constituent_id = {{}} WHERE constituent_id = {{}} "
+                f"AND id IN ({marks})",
+                merged_id,
+                survivor_id,
+                *chunk,
+            )
+    for handle in snapshot.get("dropped_handles", []):
+        await db.execute(
+            f"INSERT INTO social_handle ({_HANDLE_COLUMNS}) "
+            "VALUES ({}, {}, {}, {}, {}, {})",
+            int(handle["id"]),
+            merged_id,
+            str(handle["platform"]),
+            str(handle["handle"]),
+            str(handle["stable_id"] or ""),
+            datetime.fromisoformat(str(handle["created_at"])),
+        )
 
 
 def _plain(rows: list[dict[str, Any]]) -> list[Mapping[str, Any]]:

@@ -139,6 +139,22 @@ async def test_merge_export_erasure(registry: object) -> None:
     assert await db.fetch_value("SELECT COUNT(*) FROM social_mention") == 0
 
 
+async def test_merge_undo_gives_handles_and_mentions_back(registry: object) -> None:
+    keep, dup = await _person("Kim", "Keep"), await _person("Kim", "Dup")
+    await linking.add_handle(keep, linking.HandleIn(platform="bluesky", handle="kim.bsky.social"))
+    await linking.add_handle(dup, linking.HandleIn(platform="mastodon", handle="@kim@m.example"))
+    source = await _source()
+    await ingest.store_mentions(source, [_mention(1, "Kim", "@kim@m.example")])
+    result = await merge.merge_constituents(keep, dup)
+    assert len(await linking.list_handles(keep)) == 2
+    undone = await merge.undo_merge(result.merge_id)
+    assert "social" not in undone.plugins_not_reversed
+    assert [h.handle for h in await linking.list_handles(keep)] == ["@kim.bsky.social"]
+    assert [h.handle for h in await linking.list_handles(dup)] == ["@kim@m.example"]
+    linked = "SELECT COUNT(*) AS n FROM social_mention WHERE constituent_id = {}"
+    assert await db.fetch_value(linked, dup) == 1
+
+
 async def test_segments_cards_panels_and_spikes(registry: object) -> None:
     ada = await _person("Ada", "Lovelace")
     await linking.add_handle(ada, linking.HandleIn(platform="mastodon", handle="@ada@m.example"))
