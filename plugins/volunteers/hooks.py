@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -130,9 +130,17 @@ def steward_import_commands() -> Sequence[click.Command]:
 
 
 @hookimpl
-async def steward_constituent_merge(survivor_id: int, merged_id: int) -> None:
-    """Move sign-ups, hours and the profile to the survivor."""
-    await privacy.merge_constituents(survivor_id, merged_id)
+async def steward_constituent_merge(survivor_id: int, merged_id: int) -> dict[str, Any]:
+    """Move sign-ups, hours and the profile to the survivor; say what moved."""
+    return await privacy.merge_constituents(survivor_id, merged_id)
+
+
+@hookimpl
+async def steward_constituent_unmerge(
+    survivor_id: int, merged_id: int, snapshots: Mapping[str, Any]
+) -> None:
+    """Give the restored record back its sign-ups, hours and profile."""
+    await privacy.unmerge_constituents(survivor_id, merged_id, snapshots.get("volunteers", {}))
 
 
 @hookimpl

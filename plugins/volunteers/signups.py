@@ -73,7 +73,8 @@ async def roster(shift_id: int) -> list[Signup]:
     return [signup_of(row) for row in rows]
 
 
-async def _taken(shift_id: int) -> int:
+async def places_taken(shift_id: int) -> int:
+    """Sign-ups holding a place on the shift (not waitlisted or cancelled)."""
     return as_int(
         await db.fetch_value(
             f"SELECT COUNT(*) AS n FROM volunteers_signup WHERE shift_id = {{}} "
@@ -143,7 +144,7 @@ async def sign_up(shift_id: int, constituent_id: int, *, source: str = "staff") 
         )
         if existing is not None and existing["status"] != "cancelled":
             return await get_signup(int(existing["id"]))
-        if await _taken(shift_id) < as_int(row["capacity"]):
+        if await places_taken(shift_id) < as_int(row["capacity"]):
             status, position = "signed_up", None
         else:
             status = "waitlisted"
@@ -214,7 +215,7 @@ async def fill_from_waitlist(shift_id: int) -> list[int]:
     row = await lock_shift(shift_id)
     if row["cancelled_at"] is not None:
         return []
-    free = as_int(row["capacity"]) - await _taken(shift_id)
+    free = as_int(row["capacity"]) - await places_taken(shift_id)
     if free <= 0:
         return []
     waiting = await db.fetch_all(

@@ -46,6 +46,36 @@ async def test_merge_moves_signups_hours_and_profile_without_double_places(
     assert (await hours.person_total(keep)).minutes == 60
 
 
+async def test_merge_undo_gives_back_signups_hours_and_profiles(
+    person: PersonFactory, shift: ShiftFactory, opportunity: int
+) -> None:
+    keep, dup, waiting = await person("Keep"), await person("Dup"), await person("Wait")
+    shift_id = await shift(capacity=2)
+    await signups.sign_up(shift_id, keep)
+    await signups.sign_up(shift_id, dup)
+    await signups.sign_up(shift_id, waiting)
+    await profiles.save_profile(keep, ProfileIn(skills=["cooking"]))
+    await profiles.save_profile(dup, ProfileIn(skills=["driving"], postcode="28013"))
+    await hours.record_hours(
+        hours.HoursIn(
+            constituent_id=dup, opportunity_id=opportunity, work_date=date(2025, 1, 2), minutes=60
+        ),
+        source="staff",
+    )
+    result = await merge.merge_constituents(keep, dup)
+    undone = await merge.undo_merge(result.merge_id)
+    assert "volunteers" not in undone.plugins_not_reversed
+    roster = {s.constituent_id: s.status for s in await signups.roster(shift_id)}
+    # The waitlisted person was promoted into the freed place; the restored sign-up waits.
+    assert roster == {keep: "signed_up", waiting: "signed_up", dup: "waitlisted"}
+    kept, restored = await profiles.get_profile(keep), await profiles.get_profile(dup)
+    assert kept is not None
+    assert restored is not None
+    assert (kept.skills, restored.skills, restored.postcode) == (["cooking"], ["driving"], "28013")
+    assert (await hours.person_total(dup)).minutes == 60
+    assert (await hours.person_total(keep)).minutes == 0
+
+
 async def test_export_and_erasure(
     person: PersonFactory, shift: ShiftFactory, opportunity: int
 ) -> None:
