@@ -8,11 +8,11 @@ from typing import Any
 from litestar import Request, Response, get
 
 from admin import render_admin_page
+from admin.charts import bar_chart
 from core import db
 from core.i18n import format_money
 from core.i18n import gettext as _
 from plugins.donations import gifts
-from plugins.donations.admin_charts import bar_chart
 from plugins.donations.admin_common import READ, donor_names, statuses
 from plugins.donations.common import as_int, current_fiscal_year, org, org_today
 from plugins.donations.reports.totals import totals_by

@@ -15,11 +15,11 @@ from litestar.params import FromPath
 from pydantic import BaseModel, Field
 
 from admin import render_admin_page, validate_form
+from admin.charts import BarChart, bar_chart
 from core.errors import NotFoundError
 from core.i18n import format_money
 from core.i18n import gettext as _
 from core.money import CURRENCY_EXPONENTS
-from plugins.donations.admin_charts import BarChart, bar_chart
 from plugins.donations.admin_common import READ, currencies
 from plugins.donations.admin_report_texts import (
     band_text,

@@ -15,6 +15,7 @@ from litestar.params import FromPath
 from pydantic import BaseModel, ValidationError
 
 from admin import form_values, render_admin_page
+from admin.charts import progress
 from admin.forms import errors_from_validation
 from core.errors import ConflictError, InvalidInputError
 from core.i18n import format_money
@@ -22,7 +23,6 @@ from core.i18n import gettext as _
 from core.money import CURRENCY_EXPONENTS
 from core.web.pages import redirect_with_flash
 from plugins.donations import structure
-from plugins.donations.admin_charts import progress
 from plugins.donations.admin_common import (
     BASE,
     MANAGE,

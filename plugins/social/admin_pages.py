@@ -11,11 +11,11 @@ from litestar.params import FromPath
 from pydantic import BaseModel, Field
 
 from admin import render_admin_page, validate_form
+from admin.charts import bar_chart
 from core.errors import InvalidInputError, NotFoundError
 from core.i18n import format_date
 from core.i18n import gettext as _
 from core.web.pages import redirect_with_flash
-from plugins.donations.admin_charts import bar_chart
 from plugins.social import linking, mentions, queries, source_store, spikes
 from plugins.social.admin_common import (
     BASE,

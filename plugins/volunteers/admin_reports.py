@@ -15,12 +15,12 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 
 from admin import render_admin_page
+
+# Pure geometry helper (no plugin state): shared rather than copied.
+from admin.charts import bar_chart
 from core.errors import NotFoundError
 from core.i18n import format_money, format_number
 from core.i18n import gettext as _
-
-# Pure geometry helper (no plugin state): shared rather than copied.
-from plugins.donations.admin_charts import bar_chart
 from plugins.volunteers import reports
 from plugins.volunteers.admin_common import READ
 
