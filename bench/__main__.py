@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import report, w_admin, w_api, w_import, w_reports, w_search, w_writes
+from bench import report, w_admin, w_api, w_import, w_import_pg, w_reports, w_search, w_writes
 from bench.fixture import loaded_db
 from bench.generate import ensure_generated
 from bench.measure import Figure, machine
@@ -17,6 +17,7 @@ from bench.scales import Scale, scale_named
 
 WORKLOADS: dict[str, Callable[[Scale], list[Figure]]] = {
     "import": w_import.run,
+    "import_pg": w_import_pg.run,
     "search": w_search.run,
     "api": w_api.run,
     "admin": w_admin.run,

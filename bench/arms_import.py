@@ -121,3 +121,59 @@ def gifts_raw(database: Path, csv_path: Path) -> dict[str, Any]:
     count = insert_gifts(connection, rows)
     connection.execute("COMMIT")
     return {"seconds": time.perf_counter() - start, "rows": count}
+
+
+async def ours_url(database_url: str, csv_path: Path, batch_size: int = 500) -> dict[str, Any]:
+    """:func:`ours` on any database URL (the PostgreSQL arm)."""
+    from core.dataio.importer import ImportOptions, import_constituents
+
+    async with booted(database_url):
+        start = time.perf_counter()
+        report = await import_constituents(csv_path, ImportOptions(batch_size=batch_size))
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rows": report.created, "rejected": report.failed}
+
+
+def _copy_text(rows: list[tuple[Any, ...]]) -> bytes:
+    """Rows as PostgreSQL COPY text format (tab separated, ``\\N`` for NULL)."""
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return "\\N"
+        text = str(value)
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace(
+            "\r", "\\r"
+        )
+
+    return "".join("\t".join(cell(v) for v in row) + "\n" for row in rows).encode()
+
+
+async def copy_pg(database_url: str, source: Path) -> dict[str, Any]:
+    """COPY ``source``'s imported rows (read from SQLite) into the same PostgreSQL tables,
+    in one transaction; only the COPY statements and the commit are timed."""
+    import io
+
+    import asyncpg
+
+    reader = sqlite3.connect(source)
+    rows = int(reader.execute("SELECT COUNT(*) FROM core_constituent").fetchone()[0])
+    connection = await asyncpg.connect(database_url)
+    seconds = 0.0
+    try:
+        await connection.execute("DELETE FROM core_tag")
+        transaction = connection.transaction()
+        await transaction.start()
+        for table in RAW_TABLES:
+            cursor = reader.execute(f"SELECT * FROM {table}")
+            columns = [d[0] for d in cursor.description]
+            data = _copy_text(cursor.fetchall())
+            start = time.perf_counter()
+            await connection.copy_to_table(table, source=io.BytesIO(data), columns=columns)
+            seconds += time.perf_counter() - start
+        start = time.perf_counter()
+        await transaction.commit()
+        seconds += time.perf_counter() - start
+    finally:
+        await connection.close()
+        reader.close()
+    return {"seconds": seconds, "rows": rows}

@@ -101,6 +101,14 @@ class Summary:
     interactions: int = 0
     extra: dict[str, int] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)
+    version: str = ""
+
+
+def code_version() -> str:
+    """A digest of the generator's code: cached files from other code are rebuilt."""
+    here = Path(__file__).resolve().parent
+    source = b"".join((here / name).read_bytes() for name in ("generate.py", "names.py"))
+    return hashlib.sha256(source).hexdigest()[:16]
 
 
 def _zipf(count: int, exponent: float = 1.07) -> list[float]:
@@ -264,7 +272,7 @@ def generate(scale: Scale, out_dir: Path | None = None, seed: int = SEED) -> Sum
     folder = out_dir or scale.data_dir
     folder.mkdir(parents=True, exist_ok=True)
     gen = Generator(scale, seed)
-    summary = Summary()
+    summary = Summary(version=code_version())
     files = {
         "constituents": (folder / "constituents.csv", CONSTITUENT_COLUMNS),
         "gifts": (folder / "gifts.csv", GIFT_COLUMNS),
@@ -328,10 +336,15 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def ensure_generated(scale: Scale) -> Summary:
-    """Generate the scale's files unless an up-to-date copy is already cached."""
+    """Generate the scale's files unless an up-to-date copy is already cached.
+
+    Regenerating removes the scale's databases, which were built from the old files.
+    """
     marker = scale.data_dir / "summary.json"
     if marker.exists():
         data = json.loads(marker.read_text())
-        if data.get("constituents") == scale.constituents:
+        if data.get("constituents") == scale.constituents and data.get("version") == code_version():
             return Summary(**data)
+    for database in scale.data_dir.glob("*.db*"):
+        database.unlink()
     return generate(scale)

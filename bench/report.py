@@ -19,6 +19,7 @@ CHART = ROOT / "docs" / "performance-scaling.svg"
 FINDINGS = ROOT / "bench" / "findings.md"
 WORKLOADS = {
     "import": "1. Import (constituents and gifts)",
+    "import_pg": "1b. Import on PostgreSQL",
     "search": "2. Search through the API",
     "api": "3. API reads under load",
     "admin": "4. Admin constituent page",
