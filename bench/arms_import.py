@@ -141,8 +141,11 @@ def _copy_text(rows: list[tuple[Any, ...]]) -> bytes:
         if value is None:
             return "\\N"
         text = str(value)
-        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace(
-            "\r", "\\r"
+        return (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
         )
 
     return "".join("\t".join(cell(v) for v in row) + "\n" for row in rows).encode()
