@@ -82,7 +82,7 @@ def table(results: list[dict[str, Any]]) -> list[str]:
             unit = f["unit"]
             ref = f["reference"]
             reference = f"{_number(ref, unit)} {unit} ({f['reference_name']})" if ref else "—"
-            ratio = f"{f['ratio']:.2f}x" if f.get("ratio") is not None else "—"
+            ratio = f"{f['ratio']:.3g}x" if f.get("ratio") is not None else "—"
             noisy = " ⚠" if f.get("noisy") else ""
             note = f" — {f['note']}" if f.get("note") else ""
             lines.append(
