@@ -41,8 +41,26 @@ M = 250,000, L = 1,000,000 (about 5 gifts and 10 interactions each over 6 years,
 planted duplicates). Only scales listed in a table were measured.
 
 Reproduce one workload: `make bench SCALE=S WORKLOAD=import` (workloads: `import`,
-`search`, `api`, `admin`, `reports`, `writes`; without `WORKLOAD` all run in turn, data
-generation and database building are cached under `var/bench/`).
+`import_pg`, `search`, `api`, `admin`, `reports`, `writes`; `generate` and `load` only
+build the data; `report` only rewrites this file). Without `WORKLOAD` all run in turn; each
+workload fits in a few minutes at S. Results go to `bench/results/<scale>/<workload>.json`.
+
+### Method
+
+- **Data** (`bench/generate.py`, seeded, streamed with flat memory): English and Spanish
+  names with accents and Zipf-distributed surnames, households and organisations, emails,
+  phones, addresses, birth dates and tags, written as the CSV that `steward import
+  constituents` reads; gifts as the CSV `steward import gifts` reads; interactions; 3% of
+  rows are planted duplicates with a typo (listed in `duplicates.csv`). Constituent 1 has
+  exactly 200 timeline items. Plugins add their data (memberships, volunteer hours,
+  mentions) through `bench.generate.EXTRA_STREAMS`. Files and databases are cached in
+  `var/bench/<scale>/` and rebuilt when the generator's code changes.
+- **Databases**: `migrated.db` (`steward init`), `people.db` (the constituents imported by
+  our importer) and `loaded.db` (plus every gift and interaction inserted in bulk, donor
+  rollups rebuilt, an administrator with an API token). Workloads that write use copies.
+- **Arms**: imports run in a fresh process per run (peak memory from `wait4`); servers are
+  `steward serve` or `bench/bare_app.py` under the same uvicorn settings, pinned to CPU 0,
+  driven by the keep-alive load generator `bench/loadgen.py` pinned to CPU 1.
 """
 
 
