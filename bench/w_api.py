@@ -39,10 +39,16 @@ def _load(port: int, paths: Sequence[str], headers: dict[str, str]) -> LoadResul
     return result
 
 
-def _arm(database: Path, log: Path, paths: list[str], headers: dict[str, str],
-         **server: object) -> list[LoadResult]:  # fmt: skip
+def _arms(
+    database: Path, log: Path, arms: list[tuple[list[str], dict[str, str]]], **server: object
+) -> list[list[LoadResult]]:
+    """Start one server and drive each arm (paths, headers) RUNS times, arms interleaved."""
+    results: list[list[LoadResult]] = [[] for _ in arms]
     with serving(sqlite_url(database), log, **server) as port:  # type: ignore[arg-type]
-        return [_load(port, paths, headers) for _ in range(RUNS)]
+        for _ in range(RUNS):
+            for index, (paths, headers) in enumerate(arms):
+                results[index].append(_load(port, paths, headers))
+    return results
 
 
 def _rps(results: list[LoadResult]) -> list[float]:
@@ -62,14 +68,14 @@ def run(scale: Scale) -> list[Figure]:
     pin_to(CLIENT_CPU)
     detail = [f"/api/v1/constituents/{i}" for i in ids]
     timeline = [f"/api/v1/constituents/{i}/timeline" for i in ids]
-    ours = _arm(database, logs / "api-ours.log", detail, auth)
-    ours_timeline = _arm(database, logs / "api-timeline.log", timeline, auth)
-    bare_plugins = _arm(database, logs / "api-noplugins.log", detail, auth, plugins=[])
-    raw = _arm(database, logs / "api-raw.log", [f"/raw/constituents/{i}" for i in ids], {},
-               bare=True)  # fmt: skip
-    naive = _arm(database, logs / "api-piccolo.log",
-                 [f"/piccolo/constituents/{i}" for i in ids], {}, bare=True)  # fmt: skip
-    hello = _arm(database, logs / "api-hello.log", ["/hello"], {}, bare=True)
+    ours, ours_timeline = _arms(database, logs / "api-ours.log", [(detail, auth), (timeline, auth)])
+    (bare_plugins,) = _arms(database, logs / "api-noplugins.log", [(detail, auth)], plugins=[])
+    raw, naive, hello = _arms(
+        database, logs / "api-bare.log",
+        [([f"/raw/constituents/{i}" for i in ids], {}),
+         ([f"/piccolo/constituents/{i}" for i in ids], {}), (["/hello"], {})],
+        bare=True,
+    )  # fmt: skip
 
     vs_raw = Figure("detail read", "req/s", "higher", _rps(ours), "Litestar + raw SQL", _rps(raw))
     ratio_at_least(vs_raw, 0.8)

@@ -72,6 +72,11 @@ def test_generator_is_deterministic_and_realistic(tmp_path: Path) -> None:
     assert set(items) <= set(people)
 
 
+# Every workload but the PostgreSQL import arm, whose server start-up would double the
+# test's time (the arm shares its code with the SQLite one; make bench runs it).
+MEASURED = [w for w in WORKLOADS if w != "import_pg"]
+
+
 def test_every_workload_runs_and_the_report_is_written(tmp_path: Path) -> None:
     env = {
         **os.environ,
@@ -82,24 +87,28 @@ def test_every_workload_runs_and_the_report_is_written(tmp_path: Path) -> None:
         "STEWARD_BENCH_QUICK": "1",
     }
     docs = tmp_path / "docs"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--scale", "T", "--docs", str(docs)],
-        env=env, capture_output=True, text=True, timeout=540, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    for workload in MEASURED:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench", "--scale", "T", "--workload", workload,
+             "--docs", str(docs)],
+            env=env, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
-    for workload in WORKLOADS:
+    for workload in MEASURED:
         result = json.loads((tmp_path / "results" / "T" / f"{workload}.json").read_text())
         assert result["scale"] == "T", workload
-        assert result["figures"], workload
+        assert result["command"] == f"make bench SCALE=T WORKLOAD={workload}"
         for figure in result["figures"]:
             assert figure["ours"] is not None, figure["name"]
-            assert figure["target"], figure["name"]
+        targeted = [f for f in result["figures"] if f["target"]]
+        assert targeted, f"{workload} has no figure with a target"
+        assert all(f["met"] in (True, False) for f in targeted)
     writes = json.loads((tmp_path / "results" / "T" / "writes.json").read_text())
     assert all(f["ours"] == 0 for f in writes["figures"])  # no "database is locked"
 
     document = (docs / "performance.md").read_text()
-    for title in WORKLOADS.values():
+    for title in (WORKLOADS[w] for w in MEASURED):
         section = document.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
         assert "| T |" in section, title
     svg = ET.fromstring((docs / "performance-scaling.svg").read_text())  # noqa: S314 - our file
