@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench.env import sqlite_url
@@ -39,15 +40,24 @@ def _load(port: int, paths: Sequence[str], headers: dict[str, str]) -> LoadResul
     return result
 
 
-def _arms(
-    database: Path, log: Path, arms: list[tuple[list[str], dict[str, str]]], **server: object
-) -> list[list[LoadResult]]:
-    """Start one server and drive each arm (paths, headers) RUNS times, arms interleaved."""
+Arm = tuple[str, list[str], dict[str, str]]  # (server, paths, headers)
+
+
+def _interleaved(database: Path, logs: Path, arms: list[Arm]) -> list[list[LoadResult]]:
+    """Start the three servers (ours, ours without plugins, bare) side by side, all pinned
+    to the server CPU, then drive one arm at a time, the arms interleaved within each run:
+    a change of the machine's load during the workload then affects every arm alike."""
+    url = sqlite_url(database)
     results: list[list[LoadResult]] = [[] for _ in arms]
-    with serving(sqlite_url(database), log, **server) as port:  # type: ignore[arg-type]
+    with ExitStack() as stack:
+        ports = {
+            "ours": stack.enter_context(serving(url, logs / "api-ours.log")),
+            "none": stack.enter_context(serving(url, logs / "api-noplugins.log", plugins=[])),
+            "bare": stack.enter_context(serving(url, logs / "api-bare.log", bare=True)),
+        }
         for _ in range(RUNS):
-            for index, (paths, headers) in enumerate(arms):
-                results[index].append(_load(port, paths, headers))
+            for index, (server, paths, headers) in enumerate(arms):
+                results[index].append(_load(ports[server], paths, headers))
     return results
 
 
@@ -68,13 +78,11 @@ def run(scale: Scale) -> list[Figure]:
     pin_to(CLIENT_CPU)
     detail = [f"/api/v1/constituents/{i}" for i in ids]
     timeline = [f"/api/v1/constituents/{i}/timeline" for i in ids]
-    ours, ours_timeline = _arms(database, logs / "api-ours.log", [(detail, auth), (timeline, auth)])
-    (bare_plugins,) = _arms(database, logs / "api-noplugins.log", [(detail, auth)], plugins=[])
-    raw, naive, hello = _arms(
-        database, logs / "api-bare.log",
-        [([f"/raw/constituents/{i}" for i in ids], {}),
-         ([f"/piccolo/constituents/{i}" for i in ids], {}), (["/hello"], {})],
-        bare=True,
+    ours, ours_timeline, bare_plugins, raw, naive, hello = _interleaved(
+        database, logs,
+        [("ours", detail, auth), ("ours", timeline, auth), ("none", detail, auth),
+         ("bare", [f"/raw/constituents/{i}" for i in ids], {}),
+         ("bare", [f"/piccolo/constituents/{i}" for i in ids], {}), ("bare", ["/hello"], {})],
     )  # fmt: skip
 
     vs_raw = Figure("detail read", "req/s", "higher", _rps(ours), "Litestar + raw SQL", _rps(raw))
