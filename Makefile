@@ -44,5 +44,12 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 		--universal -o requirements.lock
 
+# Benchmarks beside their limits: make bench SCALE=S|M|L [WORKLOAD=import|search|api|admin|
+# reports|writes|generate|load|report]. Results in bench/results/, tables in docs/performance.md.
+SCALE ?= S
+WORKLOAD ?= all
+bench: install
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m bench --scale $(SCALE) --workload $(WORKLOAD)
+
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

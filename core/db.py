@@ -7,16 +7,19 @@ run inside the current Piccolo transaction when there is one.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
@@ -27,6 +30,73 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 MAX_BOUND_PARAMETERS = 32_000
 
 _engine: Engine[Any] | None = None
+_READ_ONLY = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+
+
+class ReusingSQLiteEngine(SQLiteEngine):
+    """SQLite engine whose reads outside a transaction share one open connection.
+
+    Piccolo opens (and closes) a connection, with its own thread, for every statement run
+    outside a transaction; for a request of eight small reads that cost more than the
+    reads themselves (the API served about 40 requests/s on SQLite). Between
+    :func:`start_pool` and :func:`close_pool`, plain ``SELECT`` statements of that event
+    loop run on one kept connection instead. They run one at a time, each to its last row,
+    so every read starts a fresh snapshot and sees everything committed before it. Writes,
+    and every statement inside a transaction, are unchanged.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._reader: aiosqlite.Connection | None = None
+        self._reader_loop: asyncio.AbstractEventLoop | None = None
+        self._reader_lock: asyncio.Lock | None = None
+
+    def keep_reader(self) -> None:
+        """Let this event loop's reads reuse a connection until :meth:`close_reader`."""
+        if self._reader is not None:
+            return  # already kept (by this loop, or by another one that will close it)
+        self._reader_loop = asyncio.get_running_loop()
+        self._reader_lock = asyncio.Lock()
+        _KEPT.add(self)
+
+    async def close_reader(self) -> None:
+        """Close the kept connection; reads open their own connections again."""
+        reader, self._reader, self._reader_loop = self._reader, None, None
+        _KEPT.discard(self)
+        if reader is not None:
+            await reader.close()
+
+    @property
+    def reader_loop(self) -> asyncio.AbstractEventLoop | None:
+        """The event loop whose reads share the kept connection, if any."""
+        return self._reader_loop
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: type[Table] | None = None,
+    ) -> Any:
+        loop, lock = self._reader_loop, self._reader_lock
+        if (
+            loop is None
+            or lock is None
+            or not _READ_ONLY.match(query)
+            or asyncio.get_running_loop() is not loop
+        ):
+            return await super()._run_in_new_connection(query, args, query_type, table)
+        async with lock:
+            if self._reader is None:
+                self._reader = await aiosqlite.connect(**self.connection_kwargs)
+                self._reader.row_factory = dict_factory  # type: ignore[assignment]
+            async with self._reader.execute(query, args or []) as cursor:
+                return await cursor.fetchall()
+
+
+# Engines keeping a read connection; close_pool closes those of its event loop, even when
+# another configure() has replaced the engine since (a CLI command run inside a test).
+_KEPT: set[ReusingSQLiteEngine] = set()
 
 
 def engine_from_url(url: str) -> Engine[Any]:
@@ -34,7 +104,7 @@ def engine_from_url(url: str) -> Engine[Any]:
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(
+        return ReusingSQLiteEngine(
             path=path,
             timeout=SQLITE_BUSY_TIMEOUT_SECONDS,
         )
@@ -82,15 +152,20 @@ async def prepare_connection_settings() -> None:
 
 
 async def start_pool() -> None:
-    """Open the PostgreSQL connection pool (no-op for SQLite)."""
+    """Open the PostgreSQL connection pool (SQLite: keep a connection for reads)."""
     eng = engine()
+    if isinstance(eng, ReusingSQLiteEngine):
+        eng.keep_reader()
     if isinstance(eng, PostgresEngine) and eng.pool is None:
         await eng.start_connection_pool(min_size=1, max_size=10)
 
 
 async def close_pool() -> None:
-    """Close the PostgreSQL connection pool (no-op for SQLite)."""
+    """Close the PostgreSQL connection pool (SQLite: the kept read connection)."""
     eng = engine()
+    loop = asyncio.get_running_loop()
+    for kept in [k for k in _KEPT if k.reader_loop is loop]:
+        await kept.close_reader()
     if isinstance(eng, PostgresEngine) and eng.pool is not None:
         await eng.close_connection_pool()
         eng.pool = None

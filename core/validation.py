@@ -17,7 +17,12 @@ def clean_text(value: str | None, max_length: int = 200) -> str | None:
     """Trim, collapse inner whitespace, drop control characters; empty becomes None."""
     if value is None:
         return None
-    printable = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == " ")
+    # Fast path (most cells): printable text has no control ("C") characters to drop.
+    printable = (
+        value
+        if value.isprintable()
+        else "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == " ")
+    )
     cleaned = _SPACES.sub(" ", printable).strip()
     if not cleaned:
         return None
@@ -28,6 +33,10 @@ def clean_text(value: str | None, max_length: int = 200) -> str | None:
 
 def fold(value: str) -> str:
     """Accent- and case-insensitive form for search: ``"José Núñez"`` → ``"jose nunez"``."""
+    if value.isascii():
+        # ASCII has nothing to decompose, and its casefold is lower(): the same result,
+        # without a per-character Python loop (this runs for every imported cell).
+        return _SPACES.sub(" ", value.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.casefold()).strip()

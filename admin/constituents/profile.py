@@ -28,7 +28,13 @@ from core.constituents.history import constituent_history
 from core.constituents.households import households_of, list_members
 from core.constituents.relations import list_relationships
 from core.constituents.service import get_constituent
-from core.constituents.tags import create_tag, list_tags, tag_constituent, untag_constituent
+from core.constituents.tags import (
+    create_tag,
+    list_tags,
+    tag_constituent,
+    tag_names,
+    untag_constituent,
+)
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.i18n import gettext as _
 from core.plugins.types import ProfilePanel
@@ -54,7 +60,7 @@ async def tags_context(constituent_id: int) -> dict[str, Any]:
     detail = await get_constituent(constituent_id)
     return {
         "constituent": detail,
-        "tag_names": [t.name for t in (await list_tags(per_page=200)).items],
+        "tag_names": await tag_names(200),
     }
 
 
@@ -86,7 +92,7 @@ async def profile_context(
         "history": history,
         "history_pager": Pager.of(history.page, history.per_page, history.total),
         "history_base": f"{BASE}/{constituent_id}?",
-        "tag_names": [t.name for t in (await list_tags(per_page=200)).items],
+        "tag_names": await tag_names(200),
         "kind_labels": kind_labels(),
         "stage_labels": stage_labels(),
         "channel_labels": channel_labels(with_all=True),

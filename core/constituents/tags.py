@@ -129,6 +129,13 @@ async def list_tags(q: str | None = None, page: int = 1, per_page: int = 50) -> 
     )
 
 
+async def tag_names(limit: int = 200) -> list[str]:
+    """Tag names in name order, for pickers: without :func:`list_tags`' per-tag counts,
+    which count every tagged constituent (about 0.75 s at 250,000 constituents)."""
+    rows = await db.fetch_all("SELECT name FROM core_tag ORDER BY name, id LIMIT {}", limit)
+    return [str(r["name"]) for r in rows]
+
+
 async def tags_of(constituent_id: int) -> list[TagOut]:
     """The tags on a constituent, by name."""
     rows = await db.fetch_all(

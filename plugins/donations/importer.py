@@ -3,13 +3,17 @@
 Columns: ``donor_id`` or ``donor_external_id``; ``amount`` (major units, e.g. ``12.50``);
 ``currency`` (default: the organisation's); ``gift_date`` (ISO); optional
 ``payment_method``, ``fund_code``, ``campaign_code``, ``external_id`` (makes re-imports
-idempotent), ``notes``. Each row is recorded in its own transaction, so good rows commit
-and every rejected row is reported with its line number and reason.
+idempotent), ``notes``. Rows are committed in batches of :data:`BATCH_ROWS`, each row
+inside its own savepoint: a rejected row is rolled back alone, so good rows commit and every
+rejected row is reported with its line number and reason. (One transaction per row spent
+most of its time waiting for the commit to reach the disk: about 30 rows/s on SQLite.)
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,9 +24,12 @@ from pydantic import ValidationError
 
 from core import Money, MoneyError, db
 from core.errors import StewardError
+from core.events import unit_of_work
 from plugins.donations import gifts
 from plugins.donations.common import org
 from plugins.donations.models import GiftIn
+
+BATCH_ROWS = 200
 
 
 @dataclass
@@ -74,23 +81,54 @@ async def _gift_of(row: dict[str, str]) -> GiftIn:
     return GiftIn.model_validate(data)
 
 
+@asynccontextmanager
+async def _row_savepoint() -> AsyncIterator[None]:
+    """Undo only this row's writes when it fails; the batch's transaction goes on."""
+    transaction = db.engine().current_transaction.get()
+    assert transaction is not None, "rows are recorded inside the batch's transaction"
+    savepoint = await transaction.savepoint()
+    try:
+        yield
+    except BaseException:
+        await savepoint.rollback_to()
+        raise
+    await savepoint.release()
+
+
+def _batches(path: Path) -> Iterator[list[tuple[int, dict[str, str]]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        batch: list[tuple[int, dict[str, str]]] = []
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            batch.append((line, row))
+            if len(batch) >= BATCH_ROWS:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
+async def _record(line: int, row: dict[str, str], report: GiftImportReport) -> None:
+    try:
+        async with _row_savepoint():
+            await gifts.record_gift(await _gift_of(row))
+    except ValidationError as exc:
+        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        report.errors.append((line, message))
+    except (ValueError, StewardError) as exc:
+        report.errors.append((line, str(exc)))
+    else:
+        report.recorded += 1
+
+
 async def import_gifts(path: Path) -> GiftImportReport:
     """Record every valid row of a CSV file; report the others."""
     report = GiftImportReport()
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            report.rows += 1
-            try:
-                await gifts.record_gift(await _gift_of(row))
-            except ValidationError as exc:
-                message = "; ".join(
-                    f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
-                )
-                report.errors.append((line, message))
-            except (ValueError, StewardError) as exc:
-                report.errors.append((line, str(exc)))
-            else:
-                report.recorded += 1
+    for batch in _batches(path):
+        # One commit per batch; each gift's events are dispatched after it.
+        async with unit_of_work():
+            for line, row in batch:
+                report.rows += 1
+                await _record(line, row, report)
     return report
 
 

@@ -1,0 +1,211 @@
+"""``docs/performance.md`` and ``docs/performance-scaling.svg`` from the result files.
+
+The tables are regenerated from every ``bench/results/<scale>/<workload>.json`` found;
+the findings (profiles, what limited each missed target, plans) are kept by hand in
+``bench/findings.md`` and included as they are.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from bench.results import load_results
+from bench.scales import ROOT, SCALES
+
+DOC = ROOT / "docs" / "performance.md"
+CHART = ROOT / "docs" / "performance-scaling.svg"
+FINDINGS = ROOT / "bench" / "findings.md"
+WORKLOADS = {
+    "import": "1. Import (constituents and gifts)",
+    "import_pg": "1b. Import on PostgreSQL",
+    "search": "2. Search through the API",
+    "api": "3. API reads under load",
+    "admin": "4. Admin constituent page",
+    "reports": "5. Reports",
+    "writes": "Concurrent writes on SQLite",
+}
+
+INTRO = """# Performance
+
+Every figure below is measured beside its limit or baseline **in the same run on the same
+machine**, and compared as a ratio (ours ÷ reference), so that the noise of a shared machine
+affects both arms alike. Each arm runs 3 times; the table shows the medians, and ⚠ marks a
+figure whose runs spread by more than 10% (max - min over the median). The server and the
+load generator are pinned to different CPUs (server on CPU 0, client on CPU 1).
+
+This file is written by `make bench` (`python -m bench`); do not edit the tables by hand.
+The findings at the end come from `bench/findings.md`. Scales: S = 10,000 constituents,
+M = 250,000, L = 1,000,000 (about 5 gifts and 10 interactions each over 6 years, 3%
+planted duplicates). Only scales listed in a table were measured.
+
+Reproduce one workload: `make bench SCALE=S WORKLOAD=import` (workloads: `import`,
+`import_pg`, `search`, `api`, `admin`, `reports`, `writes`; `generate` and `load` only
+build the data; `report` only rewrites this file). Without `WORKLOAD` all run in turn; each
+workload fits in a few minutes at S. Results go to `bench/results/<scale>/<workload>.json`.
+
+### Method
+
+- **Data** (`bench/generate.py`, seeded, streamed with flat memory): English and Spanish
+  names with accents and Zipf-distributed surnames, households and organisations, emails,
+  phones, addresses, birth dates and tags, written as the CSV that `steward import
+  constituents` reads; gifts as the CSV `steward import gifts` reads; interactions; 3% of
+  rows are planted duplicates with a typo (listed in `duplicates.csv`). Constituent 1 has
+  exactly 200 timeline items. Plugins add their data (memberships, volunteer hours,
+  mentions) through `bench.generate.EXTRA_STREAMS`. Files and databases are cached in
+  `var/bench/<scale>/` and rebuilt when the generator's code changes.
+- **Databases**: `migrated.db` (`steward init`), `people.db` (the constituents imported by
+  our importer) and `loaded.db` (plus every gift and interaction inserted in bulk, donor
+  rollups rebuilt, an administrator with an API token). Workloads that write use copies.
+- **Arms**: imports run in a fresh process per run (peak memory from `wait4`); servers are
+  `steward serve` or `bench/bare_app.py` under the same uvicorn settings, pinned to CPU 0,
+  driven by the keep-alive load generator `bench/loadgen.py` pinned to CPU 1.
+"""
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit in {"errors"}:
+        return f"{value:.0f}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _met(figure: dict[str, Any]) -> str:
+    met = figure.get("met")
+    return "—" if met is None else ("yes" if met else "**no**")
+
+
+def _machine(result: dict[str, Any]) -> str:
+    info = result["machine"]
+    load = "/".join(str(x) for x in info["load_average"])
+    return f"{info['cores']} cores, load {load}"
+
+
+def table(results: list[dict[str, Any]]) -> list[str]:
+    """Markdown rows of one workload's results over every scale measured."""
+    lines = [
+        "| scale | figure | ours | reference | ratio | target | met? | machine | date | command |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for result in results:
+        for f in result["figures"]:
+            unit = f["unit"]
+            ref = f["reference"]
+            reference = f"{_number(ref, unit)} {unit} ({f['reference_name']})" if ref else "—"
+            ratio = f"{f['ratio']:.3g}x" if f.get("ratio") is not None else "—"
+            noisy = " ⚠" if f.get("noisy") else ""
+            note = f" — {f['note']}" if f.get("note") else ""
+            lines.append(
+                f"| {result['scale']} | {f['name']}{note} | {_number(f['ours'], unit)} {unit}"
+                f"{noisy} | {reference} | {ratio} | {f['target'] or '—'} | {_met(f)} | "
+                f"{_machine(result)} | {result['date'][:16].replace('T', ' ')} | "
+                f"`{result['command']}` |"
+            )
+    return lines
+
+
+def render(results: list[dict[str, Any]]) -> str:
+    """The whole document."""
+    out = [INTRO]
+    machines = {r["machine"]["cpu"]: r["machine"] for r in results}
+    for cpu, info in machines.items():
+        out.append(f"Measured on: {cpu}, {info['cores']} cores, Python {info['python']}, "
+                   f"{info['system']}.\n")  # fmt: skip
+    out.append("![How each figure grows from S to M to L](performance-scaling.svg)\n")
+    for key, title in WORKLOADS.items():
+        mine = [r for r in results if r["workload"] == key]
+        out.append(f"## {title}\n")
+        if not mine:
+            out.append("Not measured yet.\n")
+            continue
+        out.extend(table(mine))
+        out.append("")
+    if FINDINGS.exists():
+        out.append(FINDINGS.read_text().rstrip() + "\n")
+    return "\n".join(out)
+
+
+def chart(results: list[dict[str, Any]]) -> str:
+    """Small multiples: each figure's median (ours, and reference dashed) per scale."""
+    scales = [s for s in ("T", "S", "M", "L") if any(r["scale"] == s for r in results)]
+    series: dict[str, dict[str, tuple[float, float | None, str]]] = {}
+    for result in results:
+        if result["scale"] not in scales:
+            continue
+        for f in result["figures"]:
+            key = f"{result['workload']}: {f['name']}" + (
+                f" vs {f['reference_name']}" if f["reference_name"] else ""
+            )
+            series.setdefault(key, {})[result["scale"]] = (f["ours"], f["reference"], f["unit"])
+    names = sorted(series)
+    columns, width, height = 3, 300, 150
+    rows = max(1, (len(names) + columns - 1) // columns)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{columns * width}" '
+        f'height="{rows * height + 30}" font-family="sans-serif" font-size="10" '
+        'role="img" aria-label="Benchmark figures by scale">',
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+        f'<text x="8" y="18" font-size="13" fill="#111">Medians by scale '
+        f'({", ".join(scales) or "none"}): ours solid blue, reference dashed grey</text>',
+    ]  # fmt: skip
+    for index, name in enumerate(names):
+        x0 = (index % columns) * width + 40
+        y0 = (index // columns) * height + 40
+        parts.extend(_panel(name, series[name], scales, x0, y0, width - 60, height - 50))
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _panel(
+    name: str, points: dict[str, tuple[float, float | None, str]], scales: list[str],
+    x0: float, y0: float, w: float, h: float,
+) -> list[str]:  # fmt: skip
+    values = [v for s in points.values() for v in (s[0], s[1]) if v is not None]
+    top = max(values) * 1.15 if values and max(values) > 0 else 1.0
+    unit = next(iter(points.values()))[2]
+    step = w / max(1, len(scales) - 1) if len(scales) > 1 else 0
+    xs = {s: x0 + (i * step if len(scales) > 1 else w / 2) for i, s in enumerate(scales)}
+
+    def y(v: float) -> float:
+        return y0 + h - (v / top) * h
+
+    out = [
+        f'<text x="{x0 - 32}" y="{y0 - 6}" fill="#111">{escape(name[:58])}</text>',
+        f'<line x1="{x0}" y1="{y0 + h}" x2="{x0 + w}" y2="{y0 + h}" stroke="#999"/>',
+        f'<text x="{x0 - 32}" y="{y0 + 8}" fill="#555">{top:.3g} {escape(unit)}</text>',
+    ]
+    for s, x in xs.items():
+        out.append(f'<text x="{x - 3}" y="{y0 + h + 12}" fill="#555">{s}</text>')
+    for which, style in ((0, 'stroke="#1f5fbf" stroke-width="2"'),
+                         (1, 'stroke="#888" stroke-dasharray="4 3"')):  # fmt: skip
+        pts = []
+        for s in scales:
+            figure = points.get(s)
+            value = None if figure is None else figure[which]
+            if isinstance(value, int | float):
+                pts.append((xs[s], y(float(value))))
+        if len(pts) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in pts)
+            out.append(f'<polyline fill="none" {style} points="{path}"/>')
+        colour = "#1f5fbf" if which == 0 else "#888"
+        out.extend(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>' for px, py in pts)
+    return out
+
+
+def regenerate(
+    doc: Path = DOC, svg: Path = CHART, base: Path | None = None, tiny: bool = False
+) -> None:
+    """Write the document and the chart from every result file (the tiny test scale T
+    only when ``tiny``: its figures mean nothing)."""
+    found = load_results(base)
+    results = [r for r in found if r["scale"] in SCALES and (tiny or r["scale"] != "T")]
+    doc.write_text(render(results))
+    svg.write_text(chart(results))
