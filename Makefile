@@ -25,7 +25,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy core admin portal plugins
+	$(BIN)/mypy core admin portal plugins bench
 
 test-sqlite: install
 	bash scripts/ensure-system-packages
