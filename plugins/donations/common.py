@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from core.clock import utc_now
 from core.plugins.registry import current_registry, plugin_settings
 from core.settings import Settings
+from core.values import as_date as as_date
+from core.values import as_instant as as_instant
+from core.values import as_int as as_int
 from plugins.donations.config import DonationsSettings
 
 PLUGIN = "donations"
@@ -46,37 +48,6 @@ def fiscal_year_of(day: date) -> int:
 def current_fiscal_year() -> int:
     """The fiscal year the organisation is in today."""
     return fiscal_year_of(org_today())
-
-
-def as_int(value: Any) -> int:
-    """An integer from a driver value (PostgreSQL sums of BIGINT come back as Decimal)."""
-    if value is None:
-        return 0
-    if isinstance(value, Decimal):
-        return int(value)
-    return int(value)
-
-
-def as_date(value: Any) -> date | None:
-    """A calendar date from a driver value (SQLite may return ISO text)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def as_instant(value: Any) -> datetime | None:
-    """An aware UTC instant from a driver value, or None."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        raise TypeError(f"not a timestamp: {value!r}")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def as_bool(value: Any) -> bool:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import date, datetime
 from typing import Any
 
 from core.clock import utc_now
 from core.plugins.registry import current_registry, plugin_settings
 from core.settings import Settings
+from core.values import as_date as as_date
+from core.values import as_instant as as_instant
+from core.values import as_int as as_int
 from plugins.volunteers.config import VolunteersSettings
 
 PLUGIN = "volunteers"
@@ -42,37 +44,6 @@ def local(instant: datetime) -> datetime:
 def org_date_of(instant: datetime) -> date:
     """The organisation's calendar date of an instant."""
     return local(instant).date()
-
-
-def as_int(value: Any) -> int:
-    """An integer from a driver value (PostgreSQL sums come back as Decimal)."""
-    if value is None:
-        return 0
-    if isinstance(value, Decimal):
-        return int(value)
-    return int(value)
-
-
-def as_date(value: Any) -> date | None:
-    """A calendar date from a driver value (SQLite may return ISO text)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def as_instant(value: Any) -> datetime | None:
-    """An aware UTC instant from a driver value, or None."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        raise TypeError(f"not a timestamp: {value!r}")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def must_instant(value: Any) -> datetime:
