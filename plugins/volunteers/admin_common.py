@@ -68,9 +68,12 @@ def service_message(message: str) -> str:
     if message.startswith("schedules reach at most "):
         days = message.removeprefix("schedules reach at most ").split()[0]
         return _("Schedules reach at most %(days)s days ahead.", days=days)
-    if message.startswith("must be ") and len(message) == len("must be XXX"):
-        return _("Rates are in %(currency)s.", currency=message[-3:])
+    if currency := _RATE_CURRENCY.fullmatch(message):
+        return _("Rates are in %(currency)s.", currency=currency[1])
     return known.get(message, message)
+
+
+_RATE_CURRENCY = re.compile(r"must be ([A-Z]{3})")
 
 
 def form_errors_of(errors: dict[str, Any]) -> dict[str, str]:

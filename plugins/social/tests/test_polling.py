@@ -354,6 +354,11 @@ async def test_a_deleted_source_is_skipped_by_its_queued_poll(registry: object) 
     source_id = await _source("rss", "Gone", {"url": "https://example.org/feed"})
     await source_store.delete_source(source_id)
     await polling.poll_source_job(source_id)  # nothing raised: the job succeeds
+    assert (
+        await db.fetch_value("SELECT COUNT(*) AS n FROM social_source WHERE id = {}", source_id)
+        == 0
+    )
+    assert await _mentions(source_id) == []
 
 
 async def test_mastodon_search_where_allowed(registry: object, server: LoopbackServer) -> None:

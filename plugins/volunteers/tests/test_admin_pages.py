@@ -214,3 +214,12 @@ async def test_readers_cannot_change_and_pages_render(
     refused = await viewer.submit(f"/admin/volunteers/shifts/{shift_id}/cancel", {"reason": "x"})
     assert refused.status_code == 403
     assert (await shifts.get_shift(shift_id)).cancelled_at is None
+
+
+def test_rate_currency_message_is_translated() -> None:
+    from core.i18n import use_locale
+    from plugins.volunteers.admin_common import service_message
+
+    with use_locale("en"):
+        assert service_message("must be USD") == "Rates are in USD."
+        assert service_message("must be one of a, b") == "must be one of a, b"
