@@ -29,14 +29,22 @@ lint: install
 
 test-sqlite: install
 	bash scripts/ensure-system-packages
-	STEWARD_TEST_DATABASE=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
+	mkdir -p var/pytest
+	STEWARD_TEST_DATABASE=sqlite $(BIN)/pytest -q --basetemp=var/pytest/sqlite $(PYTEST_ARGS)
 
 test-postgres: install
 	bash scripts/ensure-postgres
 	bash scripts/ensure-system-packages
-	STEWARD_TEST_DATABASE=postgresql $(BIN)/pytest -q $(PYTEST_ARGS)
+	mkdir -p var/pytest
+	STEWARD_TEST_DATABASE=postgresql $(BIN)/pytest -q --basetemp=var/pytest/postgresql \
+		-p no:cacheprovider $(PYTEST_ARGS)
 
-test: lint test-sqlite test-postgres
+# The two database passes share nothing (each has its own temporary folder, databases and
+# free ports), so they run side by side; each pass's output is printed when it finishes.
+test: lint
+	bash scripts/ensure-postgres
+	bash scripts/ensure-system-packages
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock:
