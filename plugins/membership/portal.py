@@ -68,9 +68,13 @@ async def my_membership(request: Request[Any, Any, Any]) -> Response[str]:
     return await render_portal_page(request, "membership/portal/membership.html", context)
 
 
-def _to_gateway(url: str) -> Response[Any]:
-    """Send the member to the payment provider's page."""
-    return Response(content="", status_code=303, headers={"Location": url})
+async def _to_gateway(request: Request[Any, Any, Any], url: str) -> Response[Any]:
+    """A page with the link to the payment provider's page.
+
+    Not a redirect: the portal's ``form-action 'self'`` policy stops a form's redirect to
+    another site, and a link the member follows is not a form submission.
+    """
+    return await render_portal_page(request, "membership/portal/to_gateway.html", {"url": url})
 
 
 def _level_id(values: dict[str, Any]) -> int | None:
@@ -91,7 +95,7 @@ async def join(request: Request[Any, Any, Any]) -> Response[Any]:
                 principal.constituent_id, principal.email, level_id
             )
             if url:
-                return _to_gateway(url)
+                return await _to_gateway(request, url)
         else:
             joined = await service.join_online(principal.constituent_id, level_id)
     except NotFoundError:
@@ -112,7 +116,9 @@ async def renew(request: Request[Any, Any, Any]) -> Response[Any]:
     try:
         if online.pays_by_checkout():
             membership = await service.own(principal.constituent_id)
-            return _to_gateway(await online.start_renewal(membership, principal.email))
+            return await _to_gateway(
+                request, await online.start_renewal(membership, principal.email)
+            )
         _membership, applied = await service.renew_online(principal.constituent_id)
     except StewardError as exc:
         return redirect_with_flash(f"{BASE}/", _problem(exc), "error")
@@ -133,7 +139,7 @@ async def change_level(request: Request[Any, Any, Any]) -> Response[Any]:
     try:
         url = await service.level_checkout(principal.constituent_id, principal.email, level_id)
         if url:
-            return _to_gateway(url)
+            return await _to_gateway(request, url)
         _membership, applied = await service.change_level_online(principal.constituent_id, level_id)
     except StewardError as exc:
         return redirect_with_flash(f"{BASE}/", _problem(exc), "error")

@@ -34,7 +34,7 @@ async def pay_first_dues(request: Request[Any, Any, Any]) -> Response[Any]:
     except StewardError:
         message = _("This is not possible for your membership right now.")
         return redirect_with_flash(f"{BASE}/", message, "error")
-    return Response(content="", status_code=303, headers={"Location": url})
+    return await render_portal_page(request, "membership/portal/to_gateway.html", {"url": url})
 
 
 @get("/paid/{checkout_id:int}", include_in_schema=False)

@@ -19,12 +19,12 @@ from litestar import Litestar
 
 from core import db
 from core.settings import Settings
-from core.testing import BrowserSession, base_settings
+from core.testing import base_settings
 from plugins.donations.tests.stripe_api import FakeStripe, fake_stripe
 from plugins.membership import autorenew, memberships, online, reminders, store
 from plugins.membership.models import JoinIn
 from plugins.membership.tests.conftest import ORG_ZONE, LevelFactory, SetToday
-from tests.portal.conftest import make_donor, sign_in
+from tests.portal.conftest import PortalClient, make_donor, sign_in
 
 SECRET = "whsec_membership_test"
 WEBHOOK = "/api/v1/donations/webhooks/stripe"
@@ -91,7 +91,7 @@ async def deliver(client: httpx.AsyncClient, event: dict[str, Any]) -> str:
     return str(response.json()["outcome"])
 
 
-async def member(app: Litestar, email: str = "ann@example.org") -> tuple[int, BrowserSession]:
+async def member(app: Litestar, email: str = "ann@example.org") -> tuple[int, PortalClient]:
     donor = await make_donor(email, "Ann", "Able")
     return donor.id, await sign_in(app, donor)
 
@@ -110,8 +110,8 @@ async def test_join_is_paid_on_stripe_and_applied_by_the_webhook_once(
     assert "Join and pay" in page.text
 
     joined = await client.submit("/portal/membership/join", {"level_id": str(basic.id)})
-    assert joined.status_code == 303
-    assert joined.headers["location"] == "https://checkout.stripe.com/c/pay/cs_test_1"
+    assert joined.status_code == 200
+    assert 'href="https://checkout.stripe.com/c/pay/cs_test_1"' in joined.text
     [call] = stripe_api.calls
     assert call.form["line_items[0][price_data][product_data][name]"] == "Membership dues: Basic"
     assert call.form["success_url"].endswith("/portal/membership/paid/1")
@@ -163,7 +163,7 @@ async def test_cancelled_checkout_changes_nothing_and_can_be_retried(
     assert await gift_count() == 0
 
     again = await client.submit("/portal/membership/pay")
-    assert again.headers["location"].endswith("cs_test_2")
+    assert "/c/pay/cs_test_2" in again.text
     # The first page, paid anyway after the second started, is not applied: staff review it.
     assert await deliver(client, session_event(stripe_api, 1)) == "processed"
     first = await online.payment_of_checkout(1)
@@ -185,7 +185,7 @@ async def test_renewal_and_upgrade_paid_online(
     mine = await memberships.join(JoinIn(member_id=ann, level_id=basic.id))
 
     renewing = await client.submit("/portal/membership/renew")
-    assert renewing.headers["location"].endswith("cs_test_1")
+    assert "/c/pay/cs_test_1" in renewing.text
     assert (await store.fetch_membership(mine.id)).end_date == date(2027, 1, 1)  # not yet
     assert await deliver(client, session_event(stripe_api, 1)) == "processed"
     assert (await store.fetch_membership(mine.id)).end_date == date(2028, 1, 1)
@@ -194,7 +194,7 @@ async def test_renewal_and_upgrade_paid_online(
     quote = await client.get("/portal/membership/", params={"level": str(gold.id)})
     assert "and change level" in quote.text
     upgrading = await client.submit("/portal/membership/level", {"level_id": str(gold.id)})
-    assert upgrading.headers["location"].endswith("cs_test_2")
+    assert "/c/pay/cs_test_2" in upgrading.text
     assert (await store.fetch_membership(mine.id)).level_id == basic.id
     assert await deliver(client, session_event(stripe_api, 2)) == "processed"
     after = await store.fetch_membership(mine.id)
