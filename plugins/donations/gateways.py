@@ -9,6 +9,7 @@ through the same code path, so the demo and the tests work without Stripe.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
@@ -35,6 +36,27 @@ class CheckoutIn(Input):
     @classmethod
     def _currency(cls, value: str) -> str:
         return check_currency(value)
+
+
+@dataclass(frozen=True)
+class CheckoutPage:
+    """How another plugin's payment looks on the gateway's page and where it returns.
+
+    Set by services (membership dues), never taken from a request: ``description`` names
+    what is paid for, the paths (under ``/portal/``) replace the donations thank-you and
+    cancel pages (``{checkout_id}`` is filled in), and ``expires_at`` closes the page when
+    the price quoted stops holding (Stripe accepts 30 minutes to 24 hours from now).
+    """
+
+    description: str
+    success_path: str
+    cancel_path: str
+    expires_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        for path in (self.success_path, self.cancel_path):
+            if not path.startswith("/portal/"):
+                raise ValueError(f"checkout return paths stay in the portal, not {path!r}")
 
 
 class CheckoutStart(BaseModel):
@@ -66,7 +88,9 @@ class Gateway(Protocol):
 
     name: str
 
-    async def create_session(self, checkout_id: int, data: CheckoutIn) -> tuple[str, str]:
+    async def create_session(
+        self, checkout_id: int, data: CheckoutIn, page: CheckoutPage | None = None
+    ) -> tuple[str, str]:
         """Return (session reference, URL of the hosted payment page)."""
         ...
 
@@ -80,7 +104,9 @@ class OfflineGateway:
 
     name = "offline"
 
-    async def create_session(self, checkout_id: int, data: CheckoutIn) -> tuple[str, str]:
+    async def create_session(
+        self, checkout_id: int, data: CheckoutIn, page: CheckoutPage | None = None
+    ) -> tuple[str, str]:
         """A local confirmation page stands in for the gateway's page."""
         return f"offline_{checkout_id}", f"/portal/donations/offline/{checkout_id}"
 
@@ -96,8 +122,13 @@ def gateway_named(name: str) -> Gateway | None:
     return known.get(name)
 
 
-async def start_checkout(data: CheckoutIn) -> CheckoutStart:
-    """Store the checkout and create the gateway's payment page."""
+async def start_checkout(data: CheckoutIn, page: CheckoutPage | None = None) -> CheckoutStart:
+    """Store the checkout and create the gateway's payment page.
+
+    ``page`` is for other plugins' payments (membership dues): what the page says and where
+    the payer returns. When the gateway's webhook reports the payment, the gift is recorded
+    and ``donations.checkout_completed`` is emitted with the checkout's id.
+    """
     if data.constituent_id is None and not data.email:
         raise InvalidInputError({"email": "an email or a constituent is required"})
     row = await db.fetch_one(
@@ -117,7 +148,7 @@ async def start_checkout(data: CheckoutIn) -> CheckoutStart:
     checkout_id = int(row["id"])
     gateway = gateway_named(data.gateway)
     assert gateway is not None  # CheckoutIn allows known gateways only
-    ref, url = await gateway.create_session(checkout_id, data)
+    ref, url = await gateway.create_session(checkout_id, data, page)
     await db.execute(
         "UPDATE donations_checkout SET session_ref = {} WHERE id = {}", ref, checkout_id
     )

@@ -58,6 +58,7 @@ EVENTS = {
     "donations.recurring_changed": "A recurring gift started or changed",
     "donations.batch_posted": "A gift batch was posted",
     "donations.receipt_issued": "A receipt or annual statement was issued",
+    "donations.checkout_completed": "An online checkout was paid (its gift is recorded)",
 }
 
 

@@ -16,7 +16,7 @@ import stripe
 
 from core.errors import ConflictError
 from plugins.donations.common import config, org
-from plugins.donations.gateways import CheckoutIn, GatewayError, SubscriptionChange
+from plugins.donations.gateways import CheckoutIn, CheckoutPage, GatewayError, SubscriptionChange
 
 
 class StripeHTTPXClient(stripe.HTTPXClient):
@@ -68,14 +68,17 @@ class StripeGateway:
 
     name = "stripe"
 
-    async def create_session(self, checkout_id: int, data: CheckoutIn) -> tuple[str, str]:
+    async def create_session(
+        self, checkout_id: int, data: CheckoutIn, page: CheckoutPage | None = None
+    ) -> tuple[str, str]:
         """Create a Checkout Session (one-off payment or subscription)."""
         settings = config()
         base = org().public_base_url.rstrip("/")
+        name = page.description if page else f"Donation to {org().org_name}"
         price: dict[str, Any] = {
             "currency": data.currency.lower(),
             "unit_amount": data.amount_minor,
-            "product_data": {"name": f"Donation to {org().org_name}"},
+            "product_data": {"name": name},
         }
         if data.frequency != "once":
             price["recurring"] = _recurring(data.frequency)
@@ -87,6 +90,12 @@ class StripeGateway:
             "success_url": base + settings.success_url,
             "cancel_url": base + settings.cancel_url,
         }
+        if page is not None:
+            ours = str(checkout_id)
+            params["success_url"] = base + page.success_path.replace("{checkout_id}", ours)
+            params["cancel_url"] = base + page.cancel_path.replace("{checkout_id}", ours)
+            if page.expires_at is not None:
+                params["expires_at"] = int(page.expires_at.timestamp())
         if data.email:
             params["customer_email"] = data.email
         try:

@@ -5,6 +5,12 @@ with ``ON CONFLICT DO NOTHING`` in the same transaction that acts on it: a repea
 concurrent delivery finds the row taken and does nothing. Gifts are also keyed by
 ``(source, external_id)`` = (provider, payment id). A refund that arrives before its payment
 is stored as ``deferred`` and applied when the payment is recorded.
+
+A completed checkout is matched to our ``donations_checkout`` row by the gateway's session
+id; the ``checkout_id`` in the session's metadata is used only for a row whose session id
+was never stored or agrees. After a one-off payment is recorded, the event
+``donations.checkout_completed`` (checkout id, gift id, amount paid, when) tells other
+plugins, which keep their own row keyed by the checkout id for what the payment was for.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from core import db
 from core.constituents.schemas import ConstituentIn, EmailIn
 from core.constituents.service import create_constituent
 from core.errors import StewardError
-from core.events import unit_of_work
+from core.events import emit, unit_of_work
 from plugins.donations import gift_store, gifts, recurring
 from plugins.donations.common import config, org_date_of
 from plugins.donations.models import GiftIn
@@ -130,11 +136,24 @@ async def _donor(checkout: dict[str, Any] | None, obj: dict[str, Any]) -> int:
     return made.id
 
 
-async def _checkout_of(obj: dict[str, Any]) -> dict[str, Any] | None:
+async def _checkout_of(provider: str, obj: dict[str, Any]) -> dict[str, Any] | None:
+    session = _text(obj.get("id"))
+    if session:
+        row = await db.fetch_one(
+            "SELECT * FROM donations_checkout WHERE gateway = {} AND session_ref = {} "
+            "ORDER BY id LIMIT 1",
+            provider,
+            session,
+        )
+        if row is not None:
+            return row
     checkout_id = (obj.get("metadata") or {}).get("checkout_id")
-    if not checkout_id or not str(checkout_id).isdigit():
+    if not checkout_id or not str(checkout_id).isdigit() or len(str(checkout_id)) > 12:
         return None
-    return await db.fetch_one("SELECT * FROM donations_checkout WHERE id = {}", int(checkout_id))
+    row = await db.fetch_one("SELECT * FROM donations_checkout WHERE id = {}", int(checkout_id))
+    if row is None or row["session_ref"] not in (None, session):
+        return None  # the metadata names a checkout of another session
+    return row
 
 
 def _received_at(event: dict[str, Any]) -> datetime:
@@ -143,7 +162,7 @@ def _received_at(event: dict[str, Any]) -> datetime:
 
 async def _checkout_completed(provider: str, event: dict[str, Any]) -> str:
     obj = event["data"]["object"]
-    checkout = await _checkout_of(obj)
+    checkout = await _checkout_of(provider, obj)
     donor = await _donor(checkout, obj)
     fund_id = (checkout or {}).get("fund_id")
     amount, currency = int(obj["amount_total"]), str(obj["currency"]).upper()
@@ -187,6 +206,19 @@ async def _checkout_completed(provider: str, event: dict[str, Any]) -> str:
         )
     )
     await _apply_deferred_refunds(provider, obj["payment_intent"], gift.id)
+    if checkout is not None:
+        await emit(
+            "donations.checkout_completed",
+            {
+                "checkout_id": int(checkout["id"]),
+                "gateway": provider,
+                "gift_id": gift.id,
+                "donor_id": donor,
+                "amount_minor": amount,
+                "currency": currency,
+                "paid_at": _received_at(event).isoformat(),
+            },
+        )
     return "processed"
 
 

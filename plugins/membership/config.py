@@ -39,3 +39,9 @@ class MembershipSettings(BaseModel):
     auto_renew_days_before: int = Field(
         default=3, ge=0, le=60, description="charge auto-renewing dues this many days before expiry"
     )
+    online_quote_minutes: int = Field(
+        default=60,
+        ge=30,
+        le=1440,
+        description="how long a price quoted for paying dues online holds (gateway page too)",
+    )

@@ -25,8 +25,17 @@ async def record_dues(
     amount_minor: int,
     day: date,
     method: PaymentMethod | None,
+    *,
+    paid_gift_id: int | None = None,
 ) -> int | None:
-    """Record the dues gift for a term; the gift's id, or None (nothing due, no donations)."""
+    """Record the dues gift for a term; the gift's id, or None (nothing due, no donations).
+
+    ``paid_gift_id`` is a gift donations already recorded for these dues (an online payment
+    reported by the gateway's webhook): it is linked instead of recording another.
+    """
+    if paid_gift_id is not None:
+        await _link_gift(membership_id, term_id, paid_gift_id)
+        return paid_gift_id
     if amount_minor <= 0 or not donations_active():
         return None
     # Imported here: the donations package is only used when that plugin is enabled.
@@ -45,8 +54,12 @@ async def record_dues(
             notes=f"Membership dues: {level.name}",
         )
     )
-    await store.set_term_gift(term_id, gift.id)
-    await db.execute(
-        "UPDATE membership_membership SET gift_id = {} WHERE id = {}", gift.id, membership_id
-    )
+    await _link_gift(membership_id, term_id, gift.id)
     return gift.id
+
+
+async def _link_gift(membership_id: int, term_id: int, gift_id: int) -> None:
+    await store.set_term_gift(term_id, gift_id)
+    await db.execute(
+        "UPDATE membership_membership SET gift_id = {} WHERE id = {}", gift_id, membership_id
+    )

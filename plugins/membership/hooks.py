@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from jinja2 import Environment
 
 from core import (
     DashboardCard,
+    DomainEvent,
     ErasureReport,
     EventType,
     ExportSection,
@@ -30,7 +31,16 @@ from core.auth.service import grants, user_permissions
 from core.i18n import format_date
 from core.i18n import gettext as _
 from core.settings import Settings
-from plugins.membership import api, api_members, api_reports, jobs, panels, privacy, segments
+from plugins.membership import (
+    api,
+    api_members,
+    api_reports,
+    jobs,
+    online,
+    panels,
+    privacy,
+    segments,
+)
 from plugins.membership.report_tables import REPORTS
 from plugins.membership.timeline import (
     CHANGE_TYPE,
@@ -86,9 +96,9 @@ def steward_admin_routes() -> Sequence[Any]:
 @hookimpl
 def steward_portal_routes() -> Sequence[Any]:
     """``/portal/membership/...``: my membership, join, renew, family, card, directory."""
-    from plugins.membership import portal
+    from plugins.membership import portal, portal_pay
 
-    return portal.ROUTES
+    return [*portal.ROUTES, *portal_pay.ROUTES]
 
 
 @hookimpl
@@ -129,6 +139,21 @@ def steward_permissions() -> Sequence[Permission]:
 def steward_event_types() -> Sequence[EventType]:
     """Events this plugin emits."""
     return [EventType(name, text, order=400) for name, text in EVENTS.items()]
+
+
+@hookimpl
+async def steward_on_event(event: DomainEvent) -> None:
+    """``donations.checkout_completed``: apply the join, renewal or level change paid for."""
+    if event.name != "donations.checkout_completed":
+        return
+    payload = event.payload
+    await online.apply_paid_checkout(
+        int(payload["checkout_id"]),
+        int(payload["gift_id"]),
+        int(payload["amount_minor"]),
+        str(payload["currency"]),
+        datetime.fromisoformat(str(payload["paid_at"])),
+    )
 
 
 @hookimpl

@@ -17,8 +17,17 @@ from plugins.membership import dues, store, timeline
 from plugins.membership.common import org_today
 from plugins.membership.levels import get_level
 from plugins.membership.memberships import ENTITY, event_payload, new_term, retrying, write
-from plugins.membership.models import ChangeLevelIn, Level, LevelChangeQuote, Membership
+from plugins.membership.models import ChangeLevelIn, Level, LevelChangeQuote, Membership, Term
 from plugins.membership.periods import change_level, credit_for_terms
+
+
+def term_value(term: Term) -> int:
+    """What a term was worth when paid: its dues, or the whole credit carried into it.
+
+    A downgrade that carried credit as extra days is worth the credit it absorbed (more
+    than its dues, over a longer term), so changing level again credits that time fairly.
+    """
+    return term.credit_minor + term.due_minor if term.credit_days else term.dues_minor
 
 
 async def quote_level_change(
@@ -44,7 +53,7 @@ async def _quote(membership: Membership, new: Level, day: date) -> LevelChangeQu
     terms = await store.terms_of(membership.id)
     since = max((i for i, t in enumerate(terms) if t.kind != "renew"), default=0)
     credit = credit_for_terms(
-        [(t.dues_minor, t.start_date, t.end_date) for t in terms[since:]], day
+        [(term_value(t), t.start_date, t.end_date) for t in terms[since:]], day
     )
     change = change_level(credit, new.dues_minor, new.spec(), day)
     upgrade = (new.tier, new.dues_minor) > (old.tier, old.dues_minor)
@@ -55,21 +64,28 @@ async def _quote(membership: Membership, new: Level, day: date) -> LevelChangeQu
         dues_minor=change.dues_minor,
         due_minor=change.due_minor,
         unused_credit_minor=change.unused_credit_minor,
+        credit_days=change.credit_days,
         start_date=change.period.start,
         end_date=change.period.end,
         kind="upgrade" if upgrade else "downgrade",
     )
 
 
-async def change_membership_level(membership_id: int, data: ChangeLevelIn) -> Membership:
+async def change_membership_level(
+    membership_id: int, data: ChangeLevelIn, *, paid_gift_id: int | None = None
+) -> Membership:
     """Upgrade or downgrade mid-term: a new term from today, the unused old term credited.
 
-    Raises InvalidInputError, ConflictError (not active, ended, too many family members).
+    ``paid_gift_id`` links a dues gift already recorded (an online payment) instead of
+    recording one. Raises InvalidInputError, ConflictError (not active, ended, too many
+    family members).
     """
-    return await retrying(_change_once, membership_id, data)
+    return await retrying(_change_once, membership_id, data, paid_gift_id)
 
 
-async def _change_once(membership_id: int, data: ChangeLevelIn) -> Membership:
+async def _change_once(
+    membership_id: int, data: ChangeLevelIn, paid_gift_id: int | None
+) -> Membership:
     async with unit_of_work():
         before = await store.fetch_membership(membership_id, lock=True)
         new = await get_level(data.level_id)
@@ -87,7 +103,14 @@ async def _change_once(membership_id: int, data: ChangeLevelIn) -> Membership:
             changes["auto_renew"] = False
         membership = await write(before, changes, new.grace_days, today)
         term_id = await new_term(
-            membership, quote.kind, new, day, quote.end_date, quote.credit_minor, day
+            membership,
+            quote.kind,
+            new,
+            day,
+            quote.end_date,
+            quote.credit_minor,
+            day,
+            credit_days=quote.credit_days,
         )
         await dues.record_dues(
             membership.id,
@@ -97,6 +120,7 @@ async def _change_once(membership_id: int, data: ChangeLevelIn) -> Membership:
             quote.due_minor,
             day,
             data.payment_method,
+            paid_gift_id=paid_gift_id,
         )
         membership = await store.fetch_membership(membership.id)
         await audit.record_change(
@@ -108,6 +132,8 @@ async def _change_once(membership_id: int, data: ChangeLevelIn) -> Membership:
                 **membership.snapshot(),
                 "credit_minor": quote.credit_minor,
                 "due_minor": quote.due_minor,
+                "carried_credit_minor": quote.unused_credit_minor,
+                "credit_days": quote.credit_days,
             },
             constituent_id=membership.member_id,
         )

@@ -172,8 +172,13 @@ async def new_term(
     credit_minor: int,
     on_date: date,
     dues_minor: int | None = None,
+    *,
+    credit_days: int = 0,
 ) -> int:
-    """Record one history term (dues default to the level's) and return its id."""
+    """Record one history term (dues default to the level's) and return its id.
+
+    ``credit_days`` are days a downgrade's carried credit added to the term.
+    """
     dues_value = level.dues_minor if dues_minor is None else dues_minor
     return await store.insert_term(
         {
@@ -187,6 +192,7 @@ async def new_term(
             "credit_minor": credit_minor,
             "due_minor": max(dues_value - credit_minor, 0),
             "currency": level.currency,
+            "credit_days": credit_days,
         },
         utc_now(),
     )
@@ -204,17 +210,20 @@ async def retrying(operation: Any, *args: Any) -> Membership:
     return final
 
 
-async def renew(membership_id: int, data: RenewIn | None = None) -> Membership:
+async def renew(
+    membership_id: int, data: RenewIn | None = None, *, paid_gift_id: int | None = None
+) -> Membership:
     """Renew for one more period of its level.
 
     Before the grace period ends the end date moves on by one period; after that the
     membership has lapsed and a new continuous period starts on the renewal date.
-    Raises NotFoundError and ConflictError (cancelled or pending memberships).
+    ``paid_gift_id`` links a dues gift already recorded (an online payment) instead of
+    recording one. Raises NotFoundError and ConflictError (cancelled or pending memberships).
     """
-    return await retrying(_renew_once, membership_id, data or RenewIn())
+    return await retrying(_renew_once, membership_id, data or RenewIn(), paid_gift_id)
 
 
-async def _renew_once(membership_id: int, data: RenewIn) -> Membership:
+async def _renew_once(membership_id: int, data: RenewIn, paid_gift_id: int | None) -> Membership:
     async with unit_of_work():
         before = await store.fetch_membership(membership_id, lock=True)
         if before.lifecycle == "cancelled":
@@ -241,6 +250,7 @@ async def _renew_once(membership_id: int, data: RenewIn) -> Membership:
             level.dues_minor,
             day,
             data.payment_method,
+            paid_gift_id=paid_gift_id,
         )
         membership = await store.fetch_membership(membership.id)
         await audit.record_change(
@@ -257,8 +267,13 @@ async def _renew_once(membership_id: int, data: RenewIn) -> Membership:
     return membership
 
 
-async def confirm_payment(membership_id: int, payment_method: Any = None) -> Membership:
-    """A pending membership's first dues arrived: it becomes active (and the gift recorded)."""
+async def confirm_payment(
+    membership_id: int, payment_method: Any = None, *, paid_gift_id: int | None = None
+) -> Membership:
+    """A pending membership's first dues arrived: it becomes active (and the gift recorded).
+
+    ``paid_gift_id`` links a dues gift already recorded (an online payment) instead.
+    """
     async with unit_of_work():
         before = await store.fetch_membership(membership_id, lock=True)
         if before.lifecycle != "pending":
@@ -276,6 +291,7 @@ async def confirm_payment(membership_id: int, payment_method: Any = None) -> Mem
             term.due_minor,
             today,
             payment_method,
+            paid_gift_id=paid_gift_id,
         )
         membership = await store.fetch_membership(membership_id)
         await audit.record_change(

@@ -248,6 +248,7 @@ class Term(BaseModel):
     due_minor: int
     currency: str
     gift_id: int | None
+    credit_days: int = 0
     created_at: datetime
 
 
@@ -260,6 +261,7 @@ class LevelChangeQuote(BaseModel):
     dues_minor: int
     due_minor: int
     unused_credit_minor: int
+    credit_days: int = 0
     start_date: date
     end_date: date
     kind: str

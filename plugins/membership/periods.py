@@ -175,13 +175,34 @@ def credit_for_terms(terms: list[tuple[int, date, date]], today: date) -> int:
 
 @dataclass(frozen=True)
 class LevelChange:
-    """A mid-term change of level: credit for the old terms and what the new one costs."""
+    """A mid-term change of level: credit for the old terms and what the new one costs.
+
+    ``unused_credit_minor`` is the credit the new dues do not absorb (a downgrade); it is
+    carried into the new term as ``credit_days`` extra days, already counted in ``period``.
+    """
 
     credit_minor: int
     dues_minor: int
     due_minor: int
     unused_credit_minor: int
+    credit_days: int
     period: Period
+
+
+MAX_CARRIED_DAYS = 36_525  # about a century: keeps the end date a valid date
+
+
+def carried_days(unused_minor: int, dues_minor: int, term: Period) -> int:
+    """Whole days ``unused_minor`` buys at the daily rate of ``dues_minor`` over ``term``.
+
+    The daily rate is the dues divided by the term's days, so the days are
+    ``unused * days // dues`` (rounded down, in integers: no rate is ever rounded), at most
+    :data:`MAX_CARRIED_DAYS`. A free level has no daily rate and carries nothing.
+    """
+    days = (term.end - term.start).days
+    if unused_minor <= 0 or dues_minor <= 0 or days <= 0:
+        return 0
+    return min(unused_minor * days // dues_minor, MAX_CARRIED_DAYS)
 
 
 def change_level(
@@ -189,12 +210,16 @@ def change_level(
 ) -> LevelChange:
     """Switch level on ``today``: a new term starts and the unused old value is credited.
 
-    The amount due is the new dues less the credit, never below zero; credit the new dues do
-    not absorb is reported as ``unused_credit_minor`` (a downgrade), not refunded.
+    The amount due is the new dues less the credit, never below zero. Credit the new dues
+    do not absorb (a downgrade) is carried into the new level as extra time: the new term
+    ends :func:`carried_days` later.
     """
     due = max(new_dues_minor - credit_minor, 0)
     unused = max(credit_minor - new_dues_minor, 0)
-    return LevelChange(credit_minor, new_dues_minor, due, unused, first_period(new_spec, today))
+    term = first_period(new_spec, today)
+    extra = carried_days(unused, new_dues_minor, term)
+    period = Period(term.start, term.end + timedelta(days=extra))
+    return LevelChange(credit_minor, new_dues_minor, due, unused, extra, period)
 
 
 def _anchor_day(anchor: str, dates: Dates) -> date:

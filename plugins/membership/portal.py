@@ -17,7 +17,7 @@ from admin.forms import form_values
 from core.errors import ConflictError, InvalidInputError, NotFoundError, StewardError
 from core.i18n import gettext as _
 from core.web.pages import redirect_with_flash
-from plugins.membership import adjust, card, levels, store
+from plugins.membership import adjust, card, levels, online, store
 from plugins.membership import portal_service as service
 from plugins.membership.admin_common import service_message
 from plugins.membership.models import MemberSettingsIn
@@ -59,11 +59,22 @@ async def my_membership(request: Request[Any, Any, Any]) -> Response[str]:
         "associates": await store.associates_of(membership.id) if membership else [],
         "covering": await service.covering(principal.constituent_id),
         "pays_online": service.pays_online(),
+        "pays_by_checkout": online.pays_by_checkout(),
+        "payment_cancelled": request.query_params.get("payment") == "cancelled",
         "quote": quote,
         "values": {"level": raw},
         "errors": {},
     }
     return await render_portal_page(request, "membership/portal/membership.html", context)
+
+
+async def _to_gateway(request: Request[Any, Any, Any], url: str) -> Response[Any]:
+    """A page with the link to the payment provider's page.
+
+    Not a redirect: the portal's ``form-action 'self'`` policy stops a form's redirect to
+    another site, and a link the member follows is not a form submission.
+    """
+    return await render_portal_page(request, "membership/portal/to_gateway.html", {"url": url})
 
 
 def _level_id(values: dict[str, Any]) -> int | None:
@@ -79,7 +90,14 @@ async def join(request: Request[Any, Any, Any]) -> Response[Any]:
     if level_id is None:
         return redirect_with_flash(f"{BASE}/", _("Choose a level."), "error")
     try:
-        joined = await service.join_online(principal.constituent_id, level_id)
+        if online.pays_by_checkout():
+            joined, url = await online.start_join(
+                principal.constituent_id, principal.email, level_id
+            )
+            if url:
+                return await _to_gateway(request, url)
+        else:
+            joined = await service.join_online(principal.constituent_id, level_id)
     except NotFoundError:
         return redirect_with_flash(f"{BASE}/", _("Choose a level."), "error")
     except StewardError as exc:
@@ -96,6 +114,11 @@ async def renew(request: Request[Any, Any, Any]) -> Response[Any]:
     """Renew the member's own membership."""
     principal = require_portal_principal(request)
     try:
+        if online.pays_by_checkout():
+            membership = await service.own(principal.constituent_id)
+            return await _to_gateway(
+                request, await online.start_renewal(membership, principal.email)
+            )
         _membership, applied = await service.renew_online(principal.constituent_id)
     except StewardError as exc:
         return redirect_with_flash(f"{BASE}/", _problem(exc), "error")
@@ -114,6 +137,9 @@ async def change_level(request: Request[Any, Any, Any]) -> Response[Any]:
     if level_id is None:
         return redirect_with_flash(f"{BASE}/", _("Choose a level."), "error")
     try:
+        url = await service.level_checkout(principal.constituent_id, principal.email, level_id)
+        if url:
+            return await _to_gateway(request, url)
         _membership, applied = await service.change_level_online(principal.constituent_id, level_id)
     except StewardError as exc:
         return redirect_with_flash(f"{BASE}/", _problem(exc), "error")

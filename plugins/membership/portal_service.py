@@ -3,8 +3,9 @@
 Paying online: with the donations plugin enabled and its built-in offline gateway in use,
 the member confirms the payment on our own page and the dues are recorded at once as a gift
 (``payment_method = online``) through donations' services, as donations' own offline
-gateway does. Otherwise (donations disabled, or a card gateway that does not take
-membership dues) the request is recorded as *pending payment*: a new membership waits in
+gateway does. With Stripe configured the member pays on Stripe Checkout and the change is
+applied when Stripe's webhook reports the payment (:mod:`plugins.membership.online`).
+Without donations the request is recorded as *pending payment*: a new membership waits in
 the ``pending`` state, and a renewal or upgrade becomes an open follow-up on the member's
 timeline for staff to collect the dues and apply it.
 """
@@ -20,7 +21,7 @@ from core.constituents.service import create_constituent
 from core.errors import ConflictError, NotFoundError
 from core.events import unit_of_work
 from core.interactions import service as interactions
-from plugins.membership import adjust, level_change, memberships, store, timeline
+from plugins.membership import adjust, level_change, memberships, online, store, timeline
 from plugins.membership.common import donations_active, org_today
 from plugins.membership.levels import get_level
 from plugins.membership.models import (
@@ -120,6 +121,21 @@ async def quote_online(constituent_id: int, level_id: int) -> LevelChangeQuote:
     """The member's own quote for moving to another level today."""
     membership = await own(constituent_id)
     return await level_change.quote_level_change(membership.id, level_id)
+
+
+async def level_checkout(constituent_id: int, email: str | None, level_id: int) -> str:
+    """The gateway page to pay a level change on, or "" when it is applied here instead.
+
+    Only with Stripe and something to pay; a change with nothing due (most downgrades) is
+    made at once by :func:`change_level_online`.
+    """
+    if not online.pays_by_checkout():
+        return ""
+    membership = await own(constituent_id)
+    quote = await level_change.quote_level_change(membership.id, level_id)
+    if quote.due_minor == 0:
+        return ""
+    return await online.start_level_change(membership, email, level_id)
 
 
 async def change_level_online(constituent_id: int, level_id: int) -> tuple[Membership, bool]:

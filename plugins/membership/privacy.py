@@ -115,6 +115,7 @@ _MOVES = (
     ("membership_membership", "member_id"),
     ("membership_associate", "constituent_id"),
     ("membership_reminder", "constituent_id"),
+    ("membership_online_payment", "member_id"),
 )
 
 

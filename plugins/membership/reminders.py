@@ -23,6 +23,7 @@ from plugins.membership import store, timeline
 from plugins.membership.common import as_date, config, donations_active, org, org_today
 from plugins.membership.memberships import event_payload
 from plugins.membership.models import Membership
+from plugins.membership.online import LAST_PAID_BY_CHECKOUT
 
 TAG = "membership.reminder"
 
@@ -55,7 +56,9 @@ async def due_reminders(today: date) -> list[DueReminder]:
     settings = config()
     horizon = today + timedelta(days=max(settings.reminder_days_before, default=0))
     rows = await db.fetch_all(
-        "SELECT m.id, m.end_date, m.auto_renew, l.grace_days FROM membership_membership m "
+        "SELECT m.id, m.end_date, m.auto_renew, l.grace_days, "
+        f"CASE WHEN {LAST_PAID_BY_CHECKOUT} THEN 1 ELSE 0 END AS by_checkout "
+        "FROM membership_membership m "
         "JOIN membership_level l ON l.id = m.level_id WHERE m.lifecycle = 'active' "
         "AND m.end_date <= {} AND m.override_status IS NULL",
         horizon,
@@ -83,7 +86,7 @@ async def due_reminders(today: date) -> list[DueReminder]:
         if found is None:
             continue
         kind, days = found
-        if kind == "before" and charged and bool(row["auto_renew"]):
+        if kind == "before" and charged and row["auto_renew"] and not row["by_checkout"]:
             continue  # it will be charged; no need to ask
         if (int(row["id"]), kind, end, days) not in sent:
             due.append(DueReminder(int(row["id"]), kind, days, end))

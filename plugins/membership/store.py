@@ -153,6 +153,7 @@ def _term(row: dict[str, Any]) -> Term:
         due_minor=as_int(row["due_minor"]),
         currency=str(row["currency"]),
         gift_id=None if row["gift_id"] is None else int(row["gift_id"]),
+        credit_days=as_int(row["credit_days"]),
         created_at=as_utc(row["created_at"]),
     )
 

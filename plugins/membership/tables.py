@@ -92,6 +92,8 @@ class Term(Table, tablename="membership_term"):
     due_minor = BigInt(default=0)
     currency = Varchar(length=3)
     gift_id = Integer(null=True, default=None)
+    # Days added to the term by carrying a downgrade's unused credit (see periods.carry_credit).
+    credit_days = Integer(default=0)
     created_at = Timestamptz()
 
 
@@ -138,4 +140,37 @@ class Reminder(Table, tablename="membership_reminder"):
     sent_at = Timestamptz(null=True, default=None)
 
 
-ALL_TABLES: list[type[Table]] = [Level, Membership, Term, StatusRule, Associate, Reminder]
+class OnlinePayment(Table, tablename="membership_online_payment"):
+    """A join, renewal or level change being paid through a gateway's hosted checkout.
+
+    Keyed by donations' checkout id: what the payment is for (action, level, quoted amount,
+    how long the quote holds) is read from here when the payment arrives, never from the
+    gateway's metadata.
+    """
+
+    id = Serial(primary_key=True)
+    checkout_id = Integer(unique=True)
+    membership_id = ForeignKey(Membership, on_delete=OnDelete.cascade, index=True)
+    member_id = Integer(index=True)
+    action = Varchar(length=20)  # join | renew | upgrade | downgrade
+    level_id = Integer()
+    amount_minor = BigInt()
+    currency = Varchar(length=3)
+    expires_at = Timestamptz()
+    # open | applied | follow_up (paid, staff to act) | superseded (a newer checkout)
+    status = Varchar(length=20, default="open")
+    problem = Varchar(length=200, default="")
+    gift_id = Integer(null=True, default=None)
+    created_at = Timestamptz()
+    settled_at = Timestamptz(null=True, default=None)
+
+
+ALL_TABLES: list[type[Table]] = [
+    Level,
+    Membership,
+    Term,
+    StatusRule,
+    Associate,
+    Reminder,
+    OnlinePayment,
+]

@@ -22,6 +22,7 @@ CHANGE_SUBJECTS = {
     "renewal_requested": "Renewal requested online: dues to collect",
     "upgrade_requested": "Upgrade requested online: dues to collect",
     "downgrade_requested": "Downgrade requested online: dues to collect",
+    "payment_to_review": "Dues paid online but not applied: to review",
 }
 
 

@@ -2,6 +2,7 @@
 
 Stripe's own library talks to it (``stripe_api_base``), so requests are encoded exactly as
 they would be for api.stripe.com. Each request is recorded with its form fields decoded.
+Checkout Sessions are numbered in order: ``cs_test_1``, ``cs_test_2``, ...
 """
 
 from __future__ import annotations
@@ -48,13 +49,14 @@ def _subscription(sub_id: str) -> dict[str, Any]:
     }
 
 
-def _answer(method: str, path: str) -> tuple[int, dict[str, Any]]:
+def _answer(method: str, path: str, sessions: int) -> tuple[int, dict[str, Any]]:
     if "sub_missing" in path:
         message = "No such subscription: 'sub_missing'"
         return 404, {"error": {"type": "invalid_request_error", "message": message}}
     if method == "POST" and path == "/v1/checkout/sessions":
-        url = "https://checkout.stripe.com/c/pay/cs_test_1"
-        return 200, {"id": "cs_test_1", "object": "checkout.session", "url": url}
+        session = f"cs_test_{sessions}"
+        url = f"https://checkout.stripe.com/c/pay/{session}"
+        return 200, {"id": session, "object": "checkout.session", "url": url}
     if path.startswith("/v1/subscriptions/"):
         sub_id = path.rsplit("/", 1)[1]
         body = _subscription(sub_id)
@@ -77,7 +79,8 @@ def fake_stripe() -> Iterator[FakeStripe]:
             state.calls.append(
                 StripeCall(self.command, path, dict(parse_qsl(raw, keep_blank_values=True)))
             )
-            status, body = _answer(self.command, path)
+            sessions = sum(1 for c in state.calls if c.path == "/v1/checkout/sessions")
+            status, body = _answer(self.command, path, sessions)
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("content-type", "application/json")

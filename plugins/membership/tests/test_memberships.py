@@ -177,6 +177,18 @@ async def test_upgrade_and_downgrade_with_pro_rata_credit(
         ("downgrade", down.credit_minor, 0),
     ]
     assert downgraded.level_id == basic.id
+    # The 129.45 not used buys 472 days at 100.00 a year: carried as extra time, recorded.
+    assert down.credit_days == terms[-1].credit_days == 12945 * 365 // 10000 == 472
+    assert downgraded.end_date == down.end_date == D(2028, 11, 15)
+    entry = await db.fetch_one(
+        "SELECT after FROM core_audit_log WHERE entity_id = {} AND action = 'downgrade'",
+        str(membership.id),
+    )
+    assert entry is not None
+    assert '"credit_days": 472' in str(entry["after"])
+    # Moving straight back up credits the whole carried value, not just the basic dues.
+    back = await level_change.quote_level_change(membership.id, gold.id)
+    assert (back.credit_minor, back.due_minor) == (down.credit_minor, 25000 - down.credit_minor)
 
 
 async def test_join_validation_and_conflicts(

@@ -7,10 +7,13 @@ from datetime import date
 import pytest
 
 from plugins.membership.periods import (
+    MAX_CARRIED_DAYS,
     Dates,
+    Period,
     PeriodSpec,
     Rule,
     add_months,
+    carried_days,
     change_level,
     credit_for_terms,
     evaluate,
@@ -224,7 +227,65 @@ def test_upgrade_and_downgrade() -> None:
     credit = credit_for_terms([(25000, D(2026, 1, 1), D(2027, 1, 1))], D(2026, 2, 1))
     down = change_level(credit, 5000, CALENDAR, D(2026, 2, 1))
     assert (down.credit_minor, down.due_minor, down.unused_credit_minor) == (22876, 0, 17876)
-    assert down.period.end == D(2027, 1, 1)
+    # The 178.76 left buys 1194 days at 50.00 per 334-day term: carried as extra time.
+    assert down.credit_days == 17876 * 334 // 5000 == 1194
+    assert down.period.end == D(2030, 4, 9)
+
+
+@pytest.mark.parametrize(
+    ("unused", "dues", "start", "end", "days"),
+    [
+        (18250, 36500, D(2026, 3, 1), D(2027, 3, 1), 182),  # half a year's worth, rounded down
+        (36600, 36600, D(2028, 1, 1), D(2029, 1, 1), 366),  # a whole leap year
+        (1000, 2800, D(2026, 1, 31), D(2026, 2, 28), 10),  # month end, 28-day February
+        (2900, 2900, D(2028, 1, 31), D(2028, 2, 29), 29),  # month end, leap February
+        (99, 36500, D(2026, 1, 1), D(2027, 1, 1), 0),  # less than one day's worth
+        (5000, 0, D(2026, 1, 1), D(2027, 1, 1), 0),  # a free level has no daily rate
+        (0, 5000, D(2026, 1, 1), D(2027, 1, 1), 0),  # nothing to carry
+        (10**15, 1, D(2026, 1, 1), D(2027, 1, 1), MAX_CARRIED_DAYS),  # capped
+    ],
+)
+def test_carried_days(unused: int, dues: int, start: date, end: date, days: int) -> None:
+    assert carried_days(unused, dues, Period(start, end)) == days
+
+
+@pytest.mark.parametrize(
+    ("old", "on", "dues", "spec", "expected"),
+    [
+        # 250.00 rolling year, 183 of 365 days left, down to 50.00: 75.34 carried = 549 days.
+        ((25000, D(2026, 1, 1), D(2027, 1, 1)), D(2026, 7, 2), 5000, YEAR,
+         (12534, 0, 7534, 549, D(2029, 1, 1))),
+        # Monthly from 31 January (28-day February), 18 days left, down to 10.00 a month.
+        ((3000, D(2026, 1, 31), D(2026, 2, 28)), D(2026, 2, 10), 1000, MONTH,
+         (1928, 0, 928, 25, D(2026, 4, 4))),
+        # Leap year term (366 days), 306 left; the new rolling year has 365 days.
+        ((36600, D(2028, 1, 1), D(2029, 1, 1)), D(2028, 3, 1), 12200, YEAR,
+         (30600, 0, 18400, 550, D(2030, 9, 2))),
+        # Changed on 29 February with one day left: the credit does not cover the new dues.
+        ((36500, D(2027, 3, 1), D(2028, 3, 1)), D(2028, 2, 29), 100, MONTH,
+         (99, 1, 0, 0, D(2028, 3, 29))),
+        # Down to a free level: nothing can be bought with the credit.
+        ((25000, D(2026, 1, 1), D(2027, 1, 1)), D(2026, 2, 1), 0, YEAR,
+         (22876, 0, 22876, 0, D(2027, 2, 1))),
+    ],
+)  # fmt: skip
+def test_downgrade_carries_credit_as_days(
+    old: tuple[int, date, date],
+    on: date,
+    dues: int,
+    spec: PeriodSpec,
+    expected: tuple[int, int, int, int, date],
+) -> None:
+    change = change_level(credit_for_terms([old], on), dues, spec, on)
+    got = (
+        change.credit_minor,
+        change.due_minor,
+        change.unused_credit_minor,
+        change.credit_days,
+        change.period.end,
+    )
+    assert got == expected
+    assert change.period.start == on
 
 
 DEFAULT_RULES = [

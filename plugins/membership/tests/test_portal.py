@@ -129,30 +129,3 @@ class TestWithoutDonations:
         )
         assert task is not None
         assert task["follow_up_status"] == "open"
-
-
-class TestWithStripe:
-    """Stripe takes donations but not membership dues: joins wait as pending payment."""
-
-    @pytest.fixture
-    def settings(self, database_url: str) -> Settings:
-        return base_settings(
-            database_url,
-            time_zone=ORG_ZONE,
-            default_currency="USD",
-            plugin_settings={"donations": {"stripe_secret_key": "sk_test_x"}},
-        )
-
-    async def test_join_is_pending(
-        self, app: Litestar, level: LevelFactory, today: SetToday
-    ) -> None:
-        today(date(2026, 1, 1))
-        basic = await level("Basic", dues_minor=3000)
-        ann = await make_donor("ann@example.org", "Ann", "Able")
-        client = await sign_in(app, ann)
-        page = await client.get("/portal/membership/")
-        assert "Join and pay" not in page.text
-        await client.submit("/portal/membership/join", {"level_id": str(basic.id)})
-        [mine] = await store.memberships_of(ann.id)
-        assert mine.lifecycle == "pending"
-        assert int(await db.fetch_value("SELECT COUNT(*) FROM donations_gift")) == 0
