@@ -99,3 +99,20 @@ async def render_portal_page(
     full = await layout_context(request, principal)
     full.update(context or {})
     return render_html(request, template, full, status_code=status_code)
+
+
+async def render_gateway_link(
+    request: Request[Any, Any, Any],
+    url: str,
+    *,
+    title: str,
+    back_url: str,
+    back_label: str,
+) -> Response[str]:
+    """A page with a link to a payment provider's page, in place of a redirect.
+
+    The portal's ``form-action 'self'`` policy stops a form's redirect to another site, and
+    a link the person follows is not a form submission.
+    """
+    context = {"url": url, "title": title, "back_url": back_url, "back_label": back_label}
+    return await render_portal_page(request, "portal/to_gateway.html", context)

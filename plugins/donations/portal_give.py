@@ -31,7 +31,7 @@ from plugins.donations.portal_service import (
     start_donation,
 )
 from portal.auth.principal import require_portal_principal
-from portal.rendering import render_portal_page
+from portal.rendering import render_gateway_link, render_portal_page
 
 BASE = "/portal/donations"
 
@@ -69,7 +69,11 @@ async def give_form(request: Request[Any, Any, Any]) -> Response[str]:
 
 @post("/give", include_in_schema=False)
 async def give_submit(request: Request[Any, Any, Any]) -> Response[Any]:
-    """Start a checkout and send the donor to the gateway's payment page."""
+    """Start a checkout and send the donor to the gateway's payment page.
+
+    The offline gateway's page is ours, so the donor is redirected to it; an outside
+    payment page (Stripe Checkout) is linked instead (see ``render_gateway_link``).
+    """
     principal = require_portal_principal(request)
     values = await form_values(request)
     errors: dict[str, str] = {}
@@ -100,7 +104,15 @@ async def give_submit(request: Request[Any, Any, Any]) -> Response[Any]:
         )
     except InvalidInputError as exc:
         return await _form(request, values, form_errors_of(exc.errors), 422)
-    return Response(content="", status_code=303, headers={"Location": started.redirect_url})
+    if started.redirect_url.startswith("/"):
+        return Response(content="", status_code=303, headers={"Location": started.redirect_url})
+    return await render_gateway_link(
+        request,
+        started.redirect_url,
+        title=_("Give"),
+        back_url=f"{BASE}/give",
+        back_label=_("Back to the donation form"),
+    )
 
 
 @get("/offline/{checkout_id:int}", include_in_schema=False)

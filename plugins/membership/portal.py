@@ -21,6 +21,7 @@ from plugins.membership import adjust, card, levels, online, store
 from plugins.membership import portal_service as service
 from plugins.membership.admin_common import service_message
 from plugins.membership.models import MemberSettingsIn
+from plugins.membership.portal_pay import to_gateway
 from portal.auth.principal import require_portal_principal
 from portal.rendering import render_portal_page
 
@@ -68,15 +69,6 @@ async def my_membership(request: Request[Any, Any, Any]) -> Response[str]:
     return await render_portal_page(request, "membership/portal/membership.html", context)
 
 
-async def _to_gateway(request: Request[Any, Any, Any], url: str) -> Response[Any]:
-    """A page with the link to the payment provider's page.
-
-    Not a redirect: the portal's ``form-action 'self'`` policy stops a form's redirect to
-    another site, and a link the member follows is not a form submission.
-    """
-    return await render_portal_page(request, "membership/portal/to_gateway.html", {"url": url})
-
-
 def _level_id(values: dict[str, Any]) -> int | None:
     raw = str(values.get("level_id") or "")
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
@@ -95,7 +87,7 @@ async def join(request: Request[Any, Any, Any]) -> Response[Any]:
                 principal.constituent_id, principal.email, level_id
             )
             if url:
-                return await _to_gateway(request, url)
+                return await to_gateway(request, url)
         else:
             joined = await service.join_online(principal.constituent_id, level_id)
     except NotFoundError:
@@ -116,7 +108,7 @@ async def renew(request: Request[Any, Any, Any]) -> Response[Any]:
     try:
         if online.pays_by_checkout():
             membership = await service.own(principal.constituent_id)
-            return await _to_gateway(
+            return await to_gateway(
                 request, await online.start_renewal(membership, principal.email)
             )
         _membership, applied = await service.renew_online(principal.constituent_id)
@@ -139,7 +131,7 @@ async def change_level(request: Request[Any, Any, Any]) -> Response[Any]:
     try:
         url = await service.level_checkout(principal.constituent_id, principal.email, level_id)
         if url:
-            return await _to_gateway(request, url)
+            return await to_gateway(request, url)
         _membership, applied = await service.change_level_online(principal.constituent_id, level_id)
     except StewardError as exc:
         return redirect_with_flash(f"{BASE}/", _problem(exc), "error")

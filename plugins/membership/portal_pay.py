@@ -19,9 +19,20 @@ from plugins.membership import online
 from plugins.membership import portal_service as service
 from plugins.membership.levels import get_level
 from portal.auth.principal import require_portal_principal
-from portal.rendering import render_portal_page
+from portal.rendering import render_gateway_link, render_portal_page
 
 BASE = "/portal/membership"
+
+
+async def to_gateway(request: Request[Any, Any, Any], url: str) -> Response[Any]:
+    """A page with the link to the payment provider's page (see ``render_gateway_link``)."""
+    return await render_gateway_link(
+        request,
+        url,
+        title=_("Pay your dues"),
+        back_url=f"{BASE}/",
+        back_label=_("Back to my membership"),
+    )
 
 
 @post("/pay", include_in_schema=False)
@@ -34,7 +45,7 @@ async def pay_first_dues(request: Request[Any, Any, Any]) -> Response[Any]:
     except StewardError:
         message = _("This is not possible for your membership right now.")
         return redirect_with_flash(f"{BASE}/", message, "error")
-    return await render_portal_page(request, "membership/portal/to_gateway.html", {"url": url})
+    return await to_gateway(request, url)
 
 
 @get("/paid/{checkout_id:int}", include_in_schema=False)

@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from litestar import Litestar
 
 from core.settings import Settings
 from core.testing import BrowserSession, base_settings
 from plugins.donations import gateways, recurring
 from plugins.donations.tests.conftest import ORG_ZONE, PersonFactory
 from plugins.donations.tests.stripe_api import FakeStripe, fake_stripe
+from portal.testing import make_donor, sign_in
 
 
 @pytest.fixture
@@ -67,6 +69,23 @@ async def test_checkout_session_is_created_with_stripe(
     assert call.form["line_items[0][price_data][unit_amount]"] == "5000"
     assert call.form["line_items[0][price_data][recurring][interval]"] == "month"
     assert call.form["metadata[checkout_id]"] == str(started.checkout_id)
+
+
+async def test_the_portal_links_to_stripe_checkout_instead_of_redirecting(
+    app: Litestar, stripe_api: FakeStripe
+) -> None:
+    # The portal's ``form-action 'self'`` policy would stop a form's redirect to Stripe.
+    donor = await make_donor("ann@example.org", "Ann", "Able")
+    client = await sign_in(app, donor)
+    response = await client.submit(
+        "/portal/donations/give", {"amount": "25.00", "currency": "USD", "frequency": "once"}
+    )
+    assert response.status_code == 200, response.text
+    assert "location" not in response.headers
+    assert 'href="https://checkout.stripe.com/c/pay/cs_test_1"' in response.text
+    assert "form-action 'self'" in response.headers["content-security-policy"]
+    [call] = stripe_api.calls
+    assert call.form["line_items[0][price_data][unit_amount]"] == "2500"
 
 
 async def test_amount_pause_resume_and_cancel_reach_the_subscription(
