@@ -24,6 +24,7 @@ WORKLOADS = {
     "api": "3. API reads under load",
     "admin": "4. Admin constituent page",
     "reports": "5. Reports",
+    "report_pages": "5b. Report pages (first page, from maintained rollups)",
     "writes": "Concurrent writes on SQLite",
 }
 
