@@ -193,3 +193,26 @@ def _check_loaded(folder: Path) -> None:
         assert count("SELECT COUNT(*) FROM sqlite_stat1") > 0  # analysed
     finally:
         connection.close()
+
+
+def test_a_run_replaces_only_its_own_rows_of_the_document() -> None:
+    """Result files are not kept in the repository: rows without one are carried over."""
+    from bench.report import kept_rows, render
+
+    def result(scale: str, workload: str, ours: float) -> dict[str, object]:
+        figure = {"name": "figure", "unit": "ms", "ours": ours, "reference": None,
+                  "reference_name": "", "target": "", "met": None, "note": ""}  # fmt: skip
+        machine = {"cpu": "cpu", "cores": 2, "python": "3.11", "system": "Linux",
+                   "load_average": [1.0, 1.0, 1.0]}  # fmt: skip
+        return {"scale": scale, "workload": workload, "date": "2026-11-22T10:00:00",
+                "machine": machine, "command": "make bench", "figures": [figure]}  # fmt: skip
+
+    before = render([result("S", "search", 1.0), result("M", "search", 2.0),
+                     result("S", "api", 3.0)])  # fmt: skip
+    after = render([result("M", "search", 9.0)], before)
+    assert set(kept_rows(after)) == {("search", "S"), ("search", "M"), ("api", "S")}
+    assert kept_rows(after)[("search", "S")] == kept_rows(before)[("search", "S")]
+    assert kept_rows(after)[("api", "S")] == kept_rows(before)[("api", "S")]
+    assert "| 9.00 ms |" in kept_rows(after)[("search", "M")][0]
+    section = after.split(f"## {WORKLOADS['search']}\n", 1)[1].split("\n## ", 1)[0]
+    assert section.index("| S |") < section.index("| M |")  # scales stay in order
