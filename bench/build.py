@@ -59,6 +59,36 @@ def without_indexes(connection: sqlite3.Connection, tables: Iterable[str]) -> It
     say(f"recreated {len(dropped)} indexes in {time.perf_counter() - begun:.0f} s")
 
 
+@contextmanager
+def watching(path: Path, table: str, total: int, label: str, every: float = 30.0) -> Iterator[None]:
+    """Say every ``every`` seconds how many rows ``table`` of ``path`` holds, while another
+    process fills it (the importer has no progress output of its own)."""
+    import threading
+
+    stop = threading.Event()
+    begun = time.perf_counter()
+
+    def report() -> None:
+        while not stop.wait(every):
+            try:
+                connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+                try:
+                    rows = connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                finally:
+                    connection.close()
+            except sqlite3.Error:
+                continue
+            say(f"{label}: {rows:,} of {total:,} rows in {time.perf_counter() - begun:.0f} s")
+
+    thread = threading.Thread(target=report, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def say(message: str) -> None:
     """A progress line on standard error (long build steps run in the background)."""
     print(message, file=sys.stderr, flush=True)

@@ -32,6 +32,7 @@ from bench.build import (
     finish_build,
     record_stage,
     stage,
+    watching,
     without_indexes,
 )
 from bench.env import booted, run_child, run_steward, sqlite_url
@@ -85,7 +86,9 @@ def people_db(scale: Scale) -> Path:
     if not path.exists():
         ensure_generated(scale)
         building = copy_database(migrated_db(scale), scale.data_dir / "people.building.db")
-        with stage(f"people {scale.name}: importing constituents.csv (our importer)") as timer:
+        label = f"people {scale.name}: importing constituents.csv (our importer)"
+        total = scale.constituents
+        with stage(label) as timer, watching(building, "core_constituent", total, label):
             result, run = run_child(
                 "bench.arms_import:ours", scale.data_dir / "people-import.log",
                 database=building, csv_path=scale.data_dir / "constituents.csv",
