@@ -13,7 +13,8 @@ seeded generator (see :class:`bench.generate.ExtraStream`):
   :data:`OPPORTUNITIES`.
 * ``mentions.csv`` -- social mentions (no importer: the loader inserts them in bulk), about
   0.5 per constituent, from :data:`SOURCES`; about a third are by the constituent they were
-  drawn for (their name as author, linked to them), the rest by strangers.
+  drawn for (their name as author, linked to them, which adds a timeline item), the rest
+  by strangers (and every one of the showcase record's, which keeps its item count).
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ POSTS = (
     ("Nadie contesta al teléfono de la asociación.", "es", "-0.55", "negative"),
     ("Mañana hay reparto de alimentos en la sede.", "es", "0.02", "neutral"),
 )
+# The showcase record keeps exactly SHOWCASE_ITEMS timeline items: none of its mentions is
+# by itself (a linked mention adds a timeline item).
+SHOWCASE = "C0000001"
 STRANGERS = ("newsdesk", "cityreporter", "vecina_madrid", "localblog", "ana.opina", "jk_1984")
 
 
@@ -138,7 +142,7 @@ def mentions(person: Person, rng: Draw) -> list[Row]:
         text, language, score, label = rng.pick(POSTS)
         posted = f"{DAYS[rng.below(len(DAYS))]}T{rng.below(24):02d}:{rng.below(60):02d}:00+00:00"
         ident = f"{person.external_id}-{n}"
-        if rng.random() < 0.35:
+        if rng.random() < 0.35 and person.external_id != SHOWCASE:
             name, handle = _author(person)
             linked, status, link_score = person.external_id, rng.pick(("auto", "confirmed")), "1.0"
         else:
