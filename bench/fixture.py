@@ -82,9 +82,9 @@ def people_db(scale: Scale) -> Path:
     The import runs in its own process, so its peak memory over the whole file is measured
     (``wait4``) and kept with its time in ``build.json`` (stage ``people``).
     """
+    ensure_generated(scale)  # files from other generator code: rebuilt, databases removed
     path = scale.data_dir / "people.db"
     if not path.exists():
-        ensure_generated(scale)
         building = copy_database(migrated_db(scale), scale.data_dir / "people.building.db")
         label = f"people {scale.name}: importing constituents.csv (our importer)"
         total = scale.constituents
@@ -190,6 +190,7 @@ BULK_TABLES = (
 
 def bulk_db(scale: Scale) -> Path:
     """People plus every gift, interaction and plugin stream, inserted in bulk (cached)."""
+    ensure_generated(scale)
     path = scale.data_dir / "bulk.db"
     if path.exists():
         return path
@@ -225,6 +226,7 @@ async def _reference_rows(path: Path) -> None:
 def loaded_db(scale: Scale) -> Path:
     """The bulk database with donor rollups rebuilt, membership statuses computed and an
     administrator (cached)."""
+    ensure_generated(scale)
     path = scale.data_dir / "loaded.db"
     if path.exists():
         return path

@@ -126,7 +126,8 @@ def test_every_workload_runs_and_the_report_is_written(tmp_path: Path) -> None:
         "STEWARD_BENCH_QUICK": "1",
     }
     docs = tmp_path / "docs"
-    for workload in MEASURED:
+    # the database stages first, as at L (the import rows then include the whole-file run)
+    for workload in ["load", *MEASURED]:
         done = subprocess.run(
             [sys.executable, "-m", "bench", "--scale", "T", "--workload", workload,
              "--docs", str(docs)],
