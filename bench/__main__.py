@@ -8,8 +8,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import report, w_admin, w_api, w_import, w_import_pg, w_reports, w_search, w_writes
-from bench.fixture import loaded_db
+from bench import (
+    report,
+    w_admin,
+    w_api,
+    w_import,
+    w_import_pg,
+    w_report_pages,
+    w_reports,
+    w_search,
+    w_writes,
+)
+from bench.fixture import bulk_db, loaded_db, people_db
 from bench.generate import ensure_generated
 from bench.measure import Figure, machine
 from bench.results import write_result
@@ -22,9 +32,15 @@ WORKLOADS: dict[str, Callable[[Scale], list[Figure]]] = {
     "api": w_api.run,
     "admin": w_admin.run,
     "reports": w_reports.run,
+    "report_pages": w_report_pages.run,
     "writes": w_writes.run,
 }
-STEPS = ("generate", "load", *WORKLOADS, "report")
+BUILDS: dict[str, Callable[[Scale], Path]] = {
+    "people": people_db,
+    "bulk": bulk_db,
+    "load": loaded_db,
+}
+STEPS = ("generate", *BUILDS, *WORKLOADS, "report")
 
 
 def run_workload(scale: Scale, name: str) -> None:
@@ -60,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{summary.constituents} constituents ({summary.duplicates} planted duplicates), "
               f"{summary.gifts} gifts, {summary.interactions} interactions")  # fmt: skip
         return 0
-    if args.workload == "load":
-        print(loaded_db(scale))
+    if args.workload in BUILDS:
+        print(BUILDS[args.workload](scale))
         return 0
     if args.workload != "report":
         names = list(WORKLOADS) if args.workload == "all" else [args.workload]

@@ -24,17 +24,20 @@ import bisect
 import csv
 import hashlib
 import json
-import random
+import sys
+import time
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
 
 from bench import names
+from bench.draw import Draw
 from bench.scales import Scale
 
 SEED = 20261122
@@ -77,18 +80,26 @@ class Person:
     row: dict[str, str]
 
 
+Row = Sequence[str]
+
+
 @dataclass(frozen=True)
 class ExtraStream:
-    """A plugin's generated file: its columns and the rows for one constituent."""
+    """A plugin's generated file: its columns and the rows (values in column order) for one
+    constituent. Each stream draws from its own seeded generator, so adding a stream leaves
+    every other file byte-identical."""
 
     name: str
     columns: tuple[str, ...]
-    rows: Callable[[Person, random.Random], list[dict[str, str]]]
+    rows: Callable[[Person, Draw], list[Row]]
 
 
-# Plugins' benchmark data joins here (e.g. memberships, volunteer hours, mentions):
-# ``EXTRA_STREAMS.append(ExtraStream("memberships", (...), rows_for))``.
+# Plugins' benchmark data joins here: ``EXTRA_STREAMS.append(ExtraStream(...))``;
+# ``bench/streams.py`` registers memberships, volunteer hours and social mentions.
 EXTRA_STREAMS: list[ExtraStream] = []
+# Modules whose code shapes the generated files (their digest is the cache key).
+GENERATOR_MODULES = ["generate.py", "names.py", "draw.py", "streams.py"]
+FLUSH_EVERY = 2_000  # constituents between buffered writes
 
 
 @dataclass
@@ -102,12 +113,13 @@ class Summary:
     extra: dict[str, int] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)
     version: str = ""
+    seconds: float = 0.0
 
 
 def code_version() -> str:
     """A digest of the generator's code: cached files from other code are rebuilt."""
     here = Path(__file__).resolve().parent
-    source = b"".join((here / name).read_bytes() for name in ("generate.py", "names.py"))
+    source = b"".join((here / name).read_bytes() for name in GENERATOR_MODULES)
     return hashlib.sha256(source).hexdigest()[:16]
 
 
@@ -116,18 +128,19 @@ def _zipf(count: int, exponent: float = 1.07) -> list[float]:
     return list(accumulate(1.0 / (rank**exponent) for rank in range(1, count + 1)))
 
 
+@lru_cache(maxsize=4096)
 def ascii_fold(text: str) -> str:
     """Letters without accents, lower case, only a-z0-9 (for email local parts)."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(ch for ch in plain.lower() if ch.isalnum())
 
 
-def typo(word: str, rng: random.Random) -> str:
+def typo(word: str, rng: Draw) -> str:
     """One keyboard slip: a dropped, doubled, swapped or replaced letter (never a no-op)."""
     if len(word) < 3:
         return word + word[-1]
-    i = rng.randrange(1, len(word) - 1)
-    kind = rng.randrange(4)
+    i = rng.between(1, len(word) - 1)
+    kind = rng.below(4)
     if kind == 0:
         return word[:i] + word[i + 1 :]
     if kind == 1:
@@ -138,16 +151,26 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + replacement + word[i + 1 :]
 
 
+EN_AREAS = (617, 312, 206, 512, 303, 503, 404, 612, 215, 619)
+DOMAINS = ("example.org", "example.com", "example.net")
+SOURCES = ("web", "event", "mailing", "referral", "import")
+SUBJECTS = ("Thank you", "Follow-up", "Invitación", "Update")
+# Interaction times: 08:00 to 18:59 UTC, as "THH:MM:00+00:00".
+TIMES = tuple(f"T{m // 60:02d}:{m % 60:02d}:00+00:00" for m in range(8 * 60, 19 * 60))
+
+
 class Generator:
     """One deterministic pass over a scale's constituents and their gifts and interactions."""
 
     def __init__(self, scale: Scale, seed: int = SEED) -> None:
         self.scale = scale
-        self.rng = random.Random(seed)
+        self.rng = Draw(seed)
         self.en_last = _zipf(len(names.EN_LAST))
         self.es_last = _zipf(len(names.ES_LAST))
         self.recent: deque[dict[str, str]] = deque(maxlen=500)  # candidates to duplicate
         self.first_day = LAST_DAY - timedelta(days=365 * scale.years)
+        self.span = 365 * scale.years
+        self.days = [(self.first_day + timedelta(days=n)).isoformat() for n in range(self.span)]
 
     def surname(self, spanish: bool) -> str:
         pool, weights = (names.ES_LAST, self.es_last) if spanish else (names.EN_LAST, self.en_last)
@@ -156,21 +179,21 @@ class Generator:
     def phone(self, spanish: bool) -> str:
         r = self.rng
         if spanish:
-            return f"+34 6{r.randrange(10, 99)} {r.randrange(100, 999)} {r.randrange(100, 999)}"
-        area = r.choice((617, 312, 206, 512, 303, 503, 404, 612, 215, 619))
-        return f"+1 {area} {r.randrange(201, 989)} {r.randrange(1000, 9999)}"
+            return f"+34 6{r.between(10, 99)} {r.between(100, 999)} {r.between(100, 999)}"
+        area = r.pick(EN_AREAS)
+        return f"+1 {area} {r.between(201, 989)} {r.between(1000, 9999)}"
 
     def address(self, spanish: bool, row: dict[str, str]) -> None:
         r = self.rng
         if spanish:
-            city, region, prefix = r.choice(names.ES_PLACES)
-            row["address_line1"] = f"{r.choice(names.ES_STREETS)}, {r.randrange(1, 200)}"
-            row["postcode"] = f"{prefix}{r.randrange(0, 999):03d}"
+            city, region, prefix = r.pick(names.ES_PLACES)
+            row["address_line1"] = f"{r.pick(names.ES_STREETS)}, {r.between(1, 200)}"
+            row["postcode"] = f"{prefix}{r.below(999):03d}"
             row["country"] = "ES"
         else:
-            city, region, prefix = r.choice(names.EN_PLACES)
-            row["address_line1"] = f"{r.randrange(1, 9999)} {r.choice(names.EN_STREETS)} St"
-            row["postcode"] = f"{prefix}{r.randrange(100, 999)}"
+            city, region, prefix = r.pick(names.EN_PLACES)
+            row["address_line1"] = f"{r.between(1, 9999)} {r.pick(names.EN_STREETS)} St"
+            row["postcode"] = f"{prefix}{r.between(100, 999)}"
             row["country"] = "US"
         row["city"], row["region"] = city, region
 
@@ -186,29 +209,29 @@ class Generator:
             row["household_name"] = f"Familia {last}" if spanish else f"The {last} Family"
         elif roll < 0.08:
             row["kind"] = "organisation"
-            row["organisation_name"] = f"{last} {r.choice(names.ORG_WORDS)}"
+            row["organisation_name"] = f"{last} {r.pick(names.ORG_WORDS)}"
         else:
             row["kind"] = "individual"
-            row["first_name"] = r.choice(names.ES_FIRST if spanish else names.EN_FIRST)
+            row["first_name"] = r.pick(names.ES_FIRST if spanish else names.EN_FIRST)
             row["last_name"] = last
             if spanish and r.random() < 0.6:  # two surnames, as in Spain
                 row["last_name"] = f"{last} {self.surname(True)}"
-            born = date(1940, 1, 1) + timedelta(days=r.randrange(0, 365 * 65))
+            born = date(1940, 1, 1) + timedelta(days=r.below(365 * 65))
             row["birth_date"] = born.isoformat() if r.random() < 0.4 else ""
         initial = ascii_fold(row["first_name"])[:1]
         local = (initial + "." if initial else "") + ascii_fold(last)[:12]
-        domain = r.choice(("example.org", "example.com", "example.net"))
+        domain = r.pick(DOMAINS)
         row["email"] = f"{local}{number}@{domain}" if r.random() < 0.85 else ""
         row["phone"] = self.phone(spanish) if r.random() < 0.7 else ""
         if r.random() < 0.8:
             self.address(spanish, row)
-        row["source"] = r.choice(("web", "event", "mailing", "referral", "import"))
-        row["tags"] = "|".join(sorted(set(r.sample(names.TAGS, r.randrange(0, 3)))))
+        row["source"] = r.pick(SOURCES)
+        row["tags"] = "|".join(sorted(set(r.sample(names.TAGS, r.below(3)))))
         return row
 
     def duplicate(self, number: int) -> tuple[dict[str, str], str]:
         """A copy of a recent individual with a typo in the name; (row, original id)."""
-        original = self.rng.choice(self.recent)
+        original = self.rng.pick(self.recent)
         row = dict(original)
         row["external_id"] = f"C{number:07d}"
         if self.rng.random() < 0.5:
@@ -220,113 +243,130 @@ class Generator:
         return row, original["external_id"]
 
     def day(self) -> date:
-        return self.first_day + timedelta(days=self.rng.randrange(0, 365 * self.scale.years))
+        return self.first_day + timedelta(days=self.rng.below(self.span))
 
-    def gifts(self, person: dict[str, str], count: int, first_id: int) -> list[dict[str, str]]:
-        r = self.rng
-        rows = []
+    def gifts(self, donor: str, count: int, first_id: int) -> list[Row]:
+        r, days, span = self.rng, self.days, self.span
+        rows: list[Row] = []
         for n in range(count):
             cents = int(min(r.lognormvariate(3.6, 1.1), 50_000) * 100)
-            rows.append(
-                {
-                    "external_id": f"G{first_id + n:09d}",
-                    "donor_external_id": person["external_id"],
-                    "amount": f"{max(cents, 100) / 100:.2f}",
-                    "currency": "USD",
-                    "gift_date": self.day().isoformat(),
-                    "payment_method": r.choice(PAYMENT_METHODS),
-                    "notes": "",
-                }
-            )
+            day = days[r.below(span)]
+            rows.append((f"G{first_id + n:09d}", donor, f"{max(cents, 100) / 100:.2f}", "USD",
+                         day, r.pick(PAYMENT_METHODS), ""))  # fmt: skip
         return rows
 
-    def interactions(self, person: dict[str, str], count: int) -> list[dict[str, str]]:
-        r = self.rng
-        rows = []
+    def interactions(self, person: str, count: int) -> list[Row]:
+        r, days, span = self.rng, self.days, self.span
+        rows: list[Row] = []
         for _ in range(count):
-            kind, channel, direction = r.choice(INTERACTION_KINDS)
-            at = datetime.combine(self.day(), datetime.min.time()) + timedelta(
-                minutes=r.randrange(8 * 60, 19 * 60)
-            )
-            rows.append(
-                {
-                    "constituent_external_id": person["external_id"],
-                    "interaction_type": kind,
-                    "channel": channel,
-                    "direction": direction,
-                    "subject": r.choice(("Thank you", "Follow-up", "Invitación", "Update")),
-                    "occurred_at": at.isoformat() + "+00:00",
-                }
-            )
+            kind, channel, direction = r.pick(INTERACTION_KINDS)
+            at = days[r.below(span)] + TIMES[r.below(660)]
+            rows.append((person, kind, channel, direction, r.pick(SUBJECTS), at))
         return rows
 
 
-def _writer(handle: IO[str], columns: Sequence[str]) -> csv.DictWriter[str]:
-    writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    return writer
+class _Out:
+    """Buffered CSV writers, one per file."""
+
+    def __init__(
+        self, handles: Mapping[str, IO[str]], columns: Mapping[str, Sequence[str]]
+    ) -> None:
+        self.writers = {k: csv.writer(h, lineterminator="\n") for k, h in handles.items()}
+        self.buffers: dict[str, list[Row]] = {k: [] for k in handles}
+        for key, writer in self.writers.items():
+            writer.writerow(columns[key])
+
+    def flush(self) -> None:
+        for key, rows in self.buffers.items():
+            self.writers[key].writerows(rows)
+            rows.clear()
 
 
 def generate(scale: Scale, out_dir: Path | None = None, seed: int = SEED) -> Summary:
     """Write the scale's CSV files (see the module docstring); returns counts and digests."""
+    import bench.streams  # noqa: F401 - registers the plugin streams
+
     folder = out_dir or scale.data_dir
     folder.mkdir(parents=True, exist_ok=True)
+    begun = time.perf_counter()
     gen = Generator(scale, seed)
     summary = Summary(version=code_version())
-    files = {
-        "constituents": (folder / "constituents.csv", CONSTITUENT_COLUMNS),
-        "gifts": (folder / "gifts.csv", GIFT_COLUMNS),
-        "interactions": (folder / "interactions.csv", INTERACTION_COLUMNS),
-        "duplicates": (folder / "duplicates.csv", ("external_id", "original_external_id")),
+    columns: dict[str, Sequence[str]] = {
+        "constituents": CONSTITUENT_COLUMNS,
+        "gifts": GIFT_COLUMNS,
+        "interactions": INTERACTION_COLUMNS,
+        "duplicates": ("external_id", "original_external_id"),
     }
     for stream in EXTRA_STREAMS:
-        files[stream.name] = (folder / f"{stream.name}.csv", stream.columns)
-    handles = {k: path.open("w", encoding="utf-8", newline="") for k, (path, _) in files.items()}
+        columns[stream.name] = stream.columns
+    paths = {key: folder / f"{key}.csv" for key in columns}
+    handles = {k: path.open("w", encoding="utf-8", newline="") for k, path in paths.items()}
     try:
-        out = {k: _writer(handles[k], cols) for k, (_, cols) in files.items()}
-        _write_rows(gen, scale, out, summary)
+        _write_rows(gen, scale, _Out(handles, columns), summary, seed)
     finally:
         for handle in handles.values():
             handle.close()
-    for key, (path, _) in files.items():
-        summary.digests[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for key, path in paths.items():
+        summary.digests[key] = _digest(path)
+    summary.seconds = round(time.perf_counter() - begun, 1)
     (folder / "summary.json").write_text(json.dumps(summary.__dict__, indent=2) + "\n")
     return summary
 
 
-def _write_rows(
-    gen: Generator, scale: Scale, out: dict[str, csv.DictWriter[str]], summary: Summary
-) -> None:
-    rng = gen.rng
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _progress(scale: Scale, number: int, begun: float) -> None:
+    """One line per tenth of the file on standard error (long runs go to a log)."""
+    if scale.constituents >= 100_000 and number % (scale.constituents // 10) == 0:
+        elapsed = time.perf_counter() - begun
+        print(f"generate {scale.name}: {number:,} of {scale.constituents:,} constituents "
+              f"in {elapsed:.0f} s", file=sys.stderr, flush=True)  # fmt: skip
+
+
+def _write_rows(gen: Generator, scale: Scale, out: _Out, summary: Summary, seed: int) -> None:
+    rng, buffers, begun = gen.rng, out.buffers, time.perf_counter()
+    constituents, gifts_out = buffers["constituents"], buffers["gifts"]
+    items_out, duplicates = buffers["interactions"], buffers["duplicates"]
+    streams = [(s, Draw(f"{seed}/{s.name}"), buffers[s.name]) for s in EXTRA_STREAMS]
+    for stream, _, _ in streams:
+        summary.extra[stream.name] = 0
+    gift_bound, item_bound = int(2 * scale.gifts_per) + 1, int(2 * scale.interactions_per) + 1
     for number in range(1, scale.constituents + 1):
         if number > 50 and gen.recent and rng.random() < DUPLICATE_RATE:
             row, original = gen.duplicate(number)
-            out["duplicates"].writerow({"external_id": row["external_id"],
-                                        "original_external_id": original})  # fmt: skip
+            duplicates.append((row["external_id"], original))
             summary.duplicates += 1
         else:
             row = gen.person(number)
             if row["kind"] == "individual":
                 gen.recent.append(row)
-        out["constituents"].writerow(row)
+        constituents.append([row[c] for c in CONSTITUENT_COLUMNS])
         summary.constituents += 1
         if number == 1:
             gifts, interactions = SHOWCASE_GIFTS, SHOWCASE_ITEMS - SHOWCASE_GIFTS
         else:
-            gifts = rng.randrange(0, int(2 * scale.gifts_per) + 1)
-            interactions = rng.randrange(0, int(2 * scale.interactions_per) + 1)
-        for gift in gen.gifts(row, gifts, summary.gifts + 1):
-            out["gifts"].writerow(gift)
+            gifts, interactions = rng.below(gift_bound), rng.below(item_bound)
+        ext = row["external_id"]
+        gifts_out.extend(gen.gifts(ext, gifts, summary.gifts + 1))
         summary.gifts += gifts
-        for item in gen.interactions(row, interactions):
-            out["interactions"].writerow(item)
+        items_out.extend(gen.interactions(ext, interactions))
         summary.interactions += interactions
-        person = Person(row["external_id"], row)
-        for stream in EXTRA_STREAMS:
-            extra = stream.rows(person, rng)
-            for item in extra:
-                out[stream.name].writerow(item)
-            summary.extra[stream.name] = summary.extra.get(stream.name, 0) + len(extra)
+        if streams:
+            person = Person(ext, row)
+            for stream, draw, buffer in streams:
+                extra = stream.rows(person, draw)
+                buffer.extend(extra)
+                summary.extra[stream.name] += len(extra)
+        if number % FLUSH_EVERY == 0:
+            out.flush()
+            _progress(scale, number, begun)
+    out.flush()
 
 
 def read_rows(path: Path) -> Iterator[dict[str, Any]]:

@@ -75,7 +75,8 @@ async def _connection(
     reader, writer = await asyncio.open_connection(host, port)
     index = start
     try:
-        while time.perf_counter() < until:
+        # At least one measured request, even when the machine is too busy for the window.
+        while time.perf_counter() < until or not result.latencies:
             if limit is not None and len(result.latencies) >= limit:
                 break
             sent = time.perf_counter()

@@ -1,8 +1,10 @@
 """``docs/performance.md`` and ``docs/performance-scaling.svg`` from the result files.
 
-The tables are regenerated from every ``bench/results/<scale>/<workload>.json`` found;
-the findings (profiles, what limited each missed target, plans) are kept by hand in
-``bench/findings.md`` and included as they are.
+The tables are regenerated from every ``bench/results/<scale>/<workload>.json`` found.
+Result files are not kept in the repository, so the rows of a scale and workload that has
+no result file here are carried over from the document being replaced (a run of one
+workload at one scale replaces only its own rows). The findings (profiles, what limited each
+missed target, plans) are kept by hand in ``bench/findings.md`` and included as they are.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ WORKLOADS = {
     "api": "3. API reads under load",
     "admin": "4. Admin constituent page",
     "reports": "5. Reports",
+    "report_pages": "5b. Report pages (first page, from maintained rollups)",
     "writes": "Concurrent writes on SQLite",
 }
 
@@ -41,9 +44,11 @@ M = 250,000, L = 1,000,000 (about 5 gifts and 10 interactions each over 6 years,
 planted duplicates). Only scales listed in a table were measured.
 
 Reproduce one workload: `make bench SCALE=S WORKLOAD=import` (workloads: `import`,
-`import_pg`, `search`, `api`, `admin`, `reports`, `writes`; `generate` and `load` only
-build the data; `report` only rewrites this file). Without `WORKLOAD` all run in turn; each
-workload fits in a few minutes at S. Results go to `bench/results/<scale>/<workload>.json`.
+`import_pg`, `search`, `api`, `admin`, `reports`, `report_pages`, `writes`; `generate`,
+`people`, `bulk` and `load` only build the data, one stage each; `report` only rewrites
+this file). Without `WORKLOAD` all run in turn; each workload fits in a few minutes at S.
+At L run one workload per command. Results go to `bench/results/<scale>/<workload>.json`
+(not kept in the repository: a run replaces only its own rows of these tables).
 
 ### Method
 
@@ -52,12 +57,26 @@ workload fits in a few minutes at S. Results go to `bench/results/<scale>/<workl
   phones, addresses, birth dates and tags, written as the CSV that `steward import
   constituents` reads; gifts as the CSV `steward import gifts` reads; interactions; 3% of
   rows are planted duplicates with a typo (listed in `duplicates.csv`). Constituent 1 has
-  exactly 200 timeline items. Plugins add their data (memberships, volunteer hours,
-  mentions) through `bench.generate.EXTRA_STREAMS`. Files and databases are cached in
-  `var/bench/<scale>/` and rebuilt when the generator's code changes.
-- **Databases**: `migrated.db` (`steward init`), `people.db` (the constituents imported by
-  our importer) and `loaded.db` (plus every gift and interaction inserted in bulk, donor
-  rollups rebuilt, an administrator with an API token). Workloads that write use copies.
+  exactly 200 timeline items. Plugin streams (`bench/streams.py`, each with its own seeded
+  generator): memberships as `steward import memberships` reads them (about 30% of
+  constituents, five levels, joined up to ten years back and renewed yearly with
+  probability 0.75), volunteer hours as `steward import hours` reads them (about 8% of
+  individuals, 1 to 24 entries each) and social mentions (about 0.5 per constituent from
+  four sources, a third linked to the constituent). Files and databases are cached in
+  `var/bench/<scale>/` (or `STEWARD_BENCH_DATA`) and rebuilt when the generator's code
+  changes.
+- **Databases**, one cached stage each: `migrated.db` (`steward init`), `people.db` (the
+  constituents imported by our importer, in its own process: its time and peak memory
+  over the whole file are kept in `build.json`), `bulk.db` (plus every gift, interaction,
+  membership with yearly terms, hours entry and mention, inserted in bulk with
+  durability off and non-unique indexes rebuilt after, then `ANALYZE`; levels,
+  opportunities and sources are created through the plugins' services) and `loaded.db`
+  (plus donor rollups rebuilt, membership statuses from the plugin's status rules, an
+  administrator with an API token). Workloads that write use copies.
+- **Import slice**: the import arms (ours, raw, naive, PostgreSQL, gifts) all load the same
+  slice: the first 100,000 constituents and the first 200,000 gifts of those donors (the
+  whole file when smaller, as at S); the rows say so. The whole-file import is measured
+  once, while `people.db` is built.
 - **Arms**: imports run in a fresh process per run (peak memory from `wait4`); servers are
   `steward serve` or `bench/bare_app.py` under the same uvicorn settings, pinned to CPU 0,
   driven by the keep-alive load generator `bench/loadgen.py` pinned to CPU 1.
@@ -112,21 +131,46 @@ def table(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def render(results: list[dict[str, Any]]) -> str:
-    """The whole document."""
-    out = [INTRO]
+def kept_rows(previous: str) -> dict[tuple[str, str], list[str]]:
+    """The table rows of an earlier document, by (workload, scale)."""
+    titles = {title: key for key, title in WORKLOADS.items()}
+    kept: dict[tuple[str, str], list[str]] = {}
+    workload = None
+    for line in previous.splitlines():
+        if line.startswith("## "):
+            workload = titles.get(line[3:].strip())
+        elif workload and line.startswith("| ") and not line.startswith(("| scale", "| ---")):
+            scale = line.split("|")[1].strip()
+            kept.setdefault((workload, scale), []).append(line)
+    return kept
+
+
+def _machine_lines(results: list[dict[str, Any]], previous: str) -> list[str]:
     machines = {r["machine"]["cpu"]: r["machine"] for r in results}
-    for cpu, info in machines.items():
-        out.append(f"Measured on: {cpu}, {info['cores']} cores, Python {info['python']}, "
-                   f"{info['system']}.\n")  # fmt: skip
+    lines = [f"Measured on: {cpu}, {info['cores']} cores, Python {info['python']}, "
+             f"{info['system']}.\n" for cpu, info in machines.items()]  # fmt: skip
+    earlier = [ln + "\n" for ln in previous.splitlines() if ln.startswith("Measured on: ")]
+    return list(dict.fromkeys(lines + earlier)) or earlier
+
+
+def render(results: list[dict[str, Any]], previous: str = "") -> str:
+    """The whole document (rows without a result file here kept from ``previous``)."""
+    out = [INTRO, *_machine_lines(results, previous)]
     out.append("![How each figure grows from S to M to L](performance-scaling.svg)\n")
+    kept = kept_rows(previous)
+    order = {"T": 0, "S": 1, "M": 2, "L": 3}
     for key, title in WORKLOADS.items():
         mine = [r for r in results if r["workload"] == key]
+        measured = {r["scale"] for r in mine}
+        carried = [(s, rows) for (w, s), rows in kept.items() if w == key and s not in measured]
         out.append(f"## {title}\n")
-        if not mine:
+        if not mine and not carried:
             out.append("Not measured yet.\n")
             continue
-        out.extend(table(mine))
+        by_scale = sorted(
+            [(r["scale"], table([r])[2:]) for r in mine] + carried, key=lambda x: order.get(x[0], 9)
+        )
+        out.extend(table([])[:2] + [row for _, rows in by_scale for row in rows])
         out.append("")
     if FINDINGS.exists():
         out.append(FINDINGS.read_text().rstrip() + "\n")
@@ -204,8 +248,13 @@ def regenerate(
     doc: Path = DOC, svg: Path = CHART, base: Path | None = None, tiny: bool = False
 ) -> None:
     """Write the document and the chart from every result file (the tiny test scale T
-    only when ``tiny``: its figures mean nothing)."""
+    only when ``tiny``: its figures mean nothing). Rows of the document being replaced that
+    no result file covers are kept; the chart is then left as it is, since it is drawn from
+    result files only."""
     found = load_results(base)
     results = [r for r in found if r["scale"] in SCALES and (tiny or r["scale"] != "T")]
-    doc.write_text(render(results))
-    svg.write_text(chart(results))
+    previous = doc.read_text() if doc.exists() else ""
+    doc.write_text(render(results, previous))
+    measured = {(r["workload"], r["scale"]) for r in results}
+    if set(kept_rows(previous)) <= measured:  # else the chart would lose the carried rows
+        svg.write_text(chart(results))

@@ -25,7 +25,7 @@ REQUESTS = int(quick(60, 5))
 P95_LIMIT_MS = 150.0
 
 
-def _sign_in(port: int, email: str, password: str) -> str:
+def sign_in(port: int, email: str, password: str) -> str:
     """The Cookie header of a signed-in admin session."""
     with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
         response = client.post("/admin/login", data={"email": email, "password": password})
@@ -58,7 +58,7 @@ def run(scale: Scale) -> list[Figure]:
     pin_to(CLIENT_CPU)
     profile, timeline, reference = [], [], []
     with serving(sqlite_url(database), scale.results_dir / "logs" / "admin-server.log") as port:
-        cookie = {"Cookie": _sign_in(port, who["email"], who["password"])}
+        cookie = {"Cookie": sign_in(port, who["email"], who["password"])}
         token = {"Authorization": f"Bearer {who['token']}"}
         for _ in range(RUNS):
             profile.append(_series(port, "/admin/constituents/1", cookie).p(0.95))

@@ -2,7 +2,8 @@
 
 A throw-away server (:mod:`core.pgserver`, fsync off as in the test suite) is started for
 the workload; an empty database is migrated once by ``steward init`` and each run gets a
-fresh copy of it (``CREATE DATABASE ... TEMPLATE``).
+fresh copy of it (``CREATE DATABASE ... TEMPLATE``). Both arms load the import slice of
+``bench/slices.py``, as on SQLite.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import tempfile
 from pathlib import Path
 
 from bench.env import run_child, run_steward
-from bench.fixture import people_db
-from bench.generate import ensure_generated
 from bench.measure import RUNS, Figure, ratio_at_least, value_at_most
 from bench.scales import Scale
+from bench.slices import import_slice, slice_people_db
 from bench.w_import import MEMORY_LIMIT_MB
 
 TEMPLATE = "bench_migrated"
@@ -39,8 +39,8 @@ def run(scale: Scale) -> list[Figure]:
     """Rows per second of our import and of COPY, and our peak memory, on PostgreSQL."""
     from core.pgserver import PostgresServer
 
-    ensure_generated(scale)
-    source = people_db(scale)
+    piece = import_slice(scale)
+    source = slice_people_db(scale, piece)
     logs = scale.results_dir / "logs"
     base = Path(tempfile.mkdtemp(prefix="steward-bench-pg-"))
     server = PostgresServer(base)
@@ -53,7 +53,7 @@ def run(scale: Scale) -> list[Figure]:
             url = asyncio.run(_create(server.url, f"bench_ours_{run}", TEMPLATE))
             result, process = run_child(
                 "bench.arms_import:ours_url", logs / f"import-pg-ours-{run}.log",
-                database_url=url, csv_path=scale.data_dir / "constituents.csv",
+                database_url=url, csv_path=piece.constituents,
             )  # fmt: skip
             if result.get("rejected"):
                 raise RuntimeError(f"PostgreSQL import rejected {result['rejected']} rows")
@@ -68,8 +68,10 @@ def run(scale: Scale) -> list[Figure]:
     finally:
         server.stop()
         shutil.rmtree(base, ignore_errors=True)
-    rate = Figure("constituent import (PostgreSQL)", "rows/s", "higher", ours, "COPY", copy)
+    rate = Figure("constituent import (PostgreSQL)", "rows/s", "higher", ours, "COPY", copy,
+                  note=piece.label)  # fmt: skip
     ratio_at_least(rate, 0.5)
     memory = Figure("constituent import peak memory (PostgreSQL)", "MB", "lower", rss, "")
     value_at_most(memory, MEMORY_LIMIT_MB)
+    memory.note = piece.label
     return [rate, memory]
