@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,6 @@ import click
 from core import audit, db
 from core.dataio.importer import DATABASE_ERRORS
 from core.events import emit, unit_of_work
-from core.interactions.catalog import dump_payload
 from plugins.donations import rollup_rebuild
 from plugins.donations.common import PLUGIN, org
 from plugins.donations.gift_store import GIFT_COLUMNS
@@ -90,31 +90,40 @@ async def _reserve_gift_ids(count: int) -> list[int]:
     return sorted(int(r["id"]) for r in rows)
 
 
-def _occurred(ready: ReadyGift) -> datetime:
+# dump_payload's format (sorted keys, no spaces) with one encoder instead of one per call.
+_PAYLOAD = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
+def _occurred_at(day: date, seen: dict[date, datetime]) -> datetime:
     # As gifts._occurred: noon of the gift date in the organisation's time zone.
-    return datetime.combine(ready.gift_date, time(12), tzinfo=org().zone).astimezone(UTC)
+    if day not in seen:
+        seen[day] = datetime.combine(day, time(12), tzinfo=org().zone).astimezone(UTC)
+    return seen[day]
 
 
 def _rows_to_write(
     ready: list[ReadyGift], ids: list[int], now: datetime
 ) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
     gifts, splits, timeline = [], [], []
+    noons: dict[date, datetime] = {}
     for gift_id, item in zip(ids, ready, strict=True):
-        values = item.gift.model_dump(include=set(GIFT_COLUMNS))
-        values.update(gift_date=item.gift_date, fiscal_year=item.fiscal_year, batch_id=None)
-        gifts.append([gift_id, *(values[c] for c in GIFT_COLUMNS), now, now])
+        gift = item.gift
+        values = {c: getattr(gift, c, None) for c in GIFT_COLUMNS}  # batch_id: not a GiftIn field
+        values.update(gift_date=item.gift_date, fiscal_year=item.fiscal_year)
+        gifts.append([gift_id, *values.values(), now, now])
         if item.fund_id is not None:
-            splits.append([gift_id, item.fund_id, item.gift.amount_minor])
+            splits.append([gift_id, item.fund_id, gift.amount_minor])
         payload = {
             "gift_id": gift_id,
-            "amount_minor": item.gift.amount_minor,
-            "currency": item.gift.currency,
-            "status": item.gift.status,
-            "payment_method": item.gift.payment_method,
+            "amount_minor": gift.amount_minor,
+            "currency": gift.currency,
+            "status": gift.status,
+            "payment_method": gift.payment_method,
         }
+        noon = _occurred_at(item.gift_date, noons)
         timeline.append(
-            [item.gift.donor_id, INTERACTION_TYPE, f"Gift {gift_id}", _occurred(item), PLUGIN,
-             dump_payload(payload), f"gift:{gift_id}", now, now]
+            [gift.donor_id, INTERACTION_TYPE, f"Gift {gift_id}", noon, PLUGIN,
+             _PAYLOAD.encode(payload), f"gift:{gift_id}", now, now]
         )  # fmt: skip
     return gifts, splits, timeline
 
