@@ -58,11 +58,13 @@ async def test_every_bad_row_is_reported_and_good_rows_commit(
             f"{donor},,5,XXX,2024-05-01,,,,,b8,",
             f"{donor},,-5,USD,2024-05-01,,,,,b9,",
             f"{donor},,5,USD,2024-05-01,,,,in_kind,b10,",
+            f"{donor},,5,USD,2024-05-01,,,,,{'x' * 201},",
+            f"{donor},,5,USD,2024-05-01,,,,,b12,{'n' * 4001}",
         ],
     )
     report = await import_gifts(path)
-    assert (report.rows, report.recorded) == (12, 2)
-    assert [line for line, _ in report.errors] == list(range(4, 14))
+    assert (report.rows, report.recorded) == (14, 2)
+    assert [line for line, _ in report.errors] == list(range(4, 16))
     messages = dict(report.errors)
     assert messages[4].startswith("amount:")
     assert messages[5].startswith("donor:")
@@ -71,7 +73,10 @@ async def test_every_bad_row_is_reported_and_good_rows_commit(
     assert messages[8].startswith("gift_date:")
     assert messages[9] == "appeal_code: the appeal belongs to another campaign"
     assert messages[10].startswith("payment_method:")
+    assert messages[12] == "amount_minor: must be between 1 and 1000000000000000 minor units"
     assert messages[13].startswith("in_kind_description:")
+    assert messages[14] == "external_id: at most 200 characters"
+    assert messages[15] == "notes: at most 4000 characters"
     assert autumn.id != spring.id
     stored = await db.fetch_all(
         "SELECT external_id, amount_minor, campaign_id, appeal_id, notes, fiscal_year "
