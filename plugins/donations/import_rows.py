@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, get_args
 
+from pydantic import ValidationError
+
 from core import Money, MoneyError, db
 from plugins.donations.common import fiscal_year_of, org, org_today
 from plugins.donations.models import MAX_MINOR, GiftIn, PaymentMethod
@@ -189,10 +191,13 @@ def check_row(row: ImportRow, refs: References) -> ReadyGift:
         "notes": row.values.get("notes") or "",
     }
     fund = _structure(row, refs, data)
-    _check_fields(data)
-    # Every field was checked above with GiftIn's own limits; validating the model again
-    # per row cost more than writing the row.
-    gift = GiftIn.model_construct(**data)
+    _check_fields(data)  # the usual problems, in words; the model stays the authority
+    try:
+        gift = GiftIn.model_validate(data)
+    except ValidationError as exc:
+        raise RowRejectedError(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from exc
     gift_date = gift.gift_date or org_today()
     return ReadyGift(row.line, gift, gift_date, fiscal_year_of(gift_date), fund)
 
