@@ -50,6 +50,7 @@ from plugins.donations.reports.catalogue import REPORTS
 
 EVENTS = {
     "donations.gift_recorded": "A gift was recorded",
+    "donations.gifts_imported": "A batch of gifts was imported from a file",
     "donations.gift_updated": "A gift was changed",
     "donations.gift_refunded": "A gift was refunded",
     "donations.gift_deleted": "A gift was deleted",

@@ -13,9 +13,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core import db
+from plugins.donations import rollup_rebuild
 from plugins.donations.common import as_date, as_int, current_fiscal_year
 from plugins.donations.models import DonorSummary, DonorTotals, HouseholdTotals, YearTotal
 
+# Above this many constituents a change is rebuilt set-based (rollup_rebuild), chunked.
+SET_BASED_FROM = 50
 LIVE = "g.status = 'received' AND g.deleted_at IS NULL"
 _PICK = (
     "SELECT g.currency, g.amount_minor, g.gift_date FROM donations_gift g "
@@ -116,22 +119,34 @@ async def recompute_donor(constituent_id: int) -> None:
 
 
 async def recompute_donors(constituent_ids: Iterable[int]) -> None:
-    """Recompute every given constituent once (hard and soft credit holders of a change)."""
+    """Recompute every given constituent once (hard and soft credit holders of a change).
+
+    A few constituents are rebuilt one by one; a large set (a merge of many, an import)
+    set-based, a chunk of constituents per statement. Both write the same rows.
+    """
+    ids = sorted(set(constituent_ids))
+    if len(ids) >= SET_BASED_FROM:
+        await rollup_rebuild.rebuild_donors(ids)
+        return
     async with db.transaction():
-        for constituent_id in sorted(set(constituent_ids)):
+        for constituent_id in ids:
             await recompute_donor(constituent_id)
 
 
 async def recompute_all() -> int:
-    """Rebuild every rollup (after a fiscal-year change or a new fiscal year); returns count."""
-    rows = await db.fetch_all(
-        "SELECT donor_id AS id FROM donations_gift UNION "
-        "SELECT s.constituent_id AS id FROM donations_soft_credit s UNION "
-        "SELECT constituent_id AS id FROM donations_donor_total"
-    )
-    ids = [int(r["id"]) for r in rows]
-    await recompute_donors(ids)
-    return len(ids)
+    """Rebuild every rollup set-based (after a fiscal-year change or a new fiscal year).
+
+    Returns how many constituents were rebuilt: donors, soft-credit holders and those who
+    had a rollup before (theirs is removed when nothing counts any more).
+    """
+    async with db.transaction():
+        count = await db.fetch_value(
+            "SELECT COUNT(*) AS n FROM (SELECT donor_id AS id FROM donations_gift UNION "
+            "SELECT s.constituent_id AS id FROM donations_soft_credit s UNION "
+            "SELECT constituent_id AS id FROM donations_donor_total) ids"
+        )
+        await rollup_rebuild.rebuild_all()
+    return int(count or 0)
 
 
 async def donor_totals(constituent_id: int) -> list[DonorTotals]:

@@ -24,3 +24,4 @@ class Report(BaseModel):
     columns: list[str]
     rows: list[dict[str, Any]]
     series: list[Series] = Field(default_factory=list)
+    total_rows: int | None = None  # set when ``rows`` is one page of a longer report

@@ -53,9 +53,15 @@ async def campaign_report(currency: str | None = None) -> Report:
     return await totals.campaign_progress(_currency(currency))
 
 
-async def rfm_report(currency: str | None = None, as_of: date | None = None) -> Report:
-    """RFM scores."""
-    return await totals.rfm(_currency(currency), as_of)
+async def rfm_report(
+    currency: str | None = None,
+    as_of: date | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Report:
+    """RFM scores (every row, or one page with ``limit``)."""
+    return await totals.rfm(_currency(currency), as_of, limit=limit, offset=offset)
 
 
 async def prospects_report(currency: str | None = None) -> Report:

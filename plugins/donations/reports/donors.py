@@ -3,73 +3,81 @@
 from __future__ import annotations
 
 from plugins.donations.reports import Report, Series
-from plugins.donations.reports.periods import Basis, giving_before, giving_in, names
+from plugins.donations.reports.movement import lapsed_donors, retention_counts
+from plugins.donations.reports.periods import Basis, giving_before, giving_in
 
+DONOR_COLUMNS = ("constituent_id", "name", "amount_minor")
 PYRAMID_BANDS = [0, 10_000, 50_000, 100_000, 500_000, 1_000_000, 10_000_000]  # minor units
 
 
-async def _donor_rows(ids: set[int], amounts: dict[int, int]) -> list[dict[str, object]]:
-    labels = await names(sorted(ids))
-    return [
-        {"constituent_id": i, "name": labels.get(i, ""), "amount_minor": amounts.get(i, 0)}
-        for i in sorted(ids, key=lambda i: (-amounts.get(i, 0), i))
-    ]
+async def lybunt(
+    year: int,
+    basis: Basis = "fiscal",
+    currency: str = "USD",
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Report:
+    """Donors who gave Last Year But Unfortunately Not This year.
 
-
-async def lybunt(year: int, basis: Basis = "fiscal", currency: str = "USD") -> Report:
-    """Donors who gave Last Year But Unfortunately Not This year."""
-    last = await giving_in(year - 1, basis, currency)
-    this = await giving_in(year, basis, currency)
-    ids = set(last) - set(this)
-    return Report(
+    Every row by default; with ``limit`` one page of rows (biggest amount first) and
+    ``total_rows``.
+    """
+    rows, total = await lapsed_donors(
+        year, basis, currency, rule="lybunt", limit=limit, offset=offset
+    )
+    return Report.model_construct(
         key="donations.lybunt",
         title=f"LYBUNT {year}",
         definition=(
             f"Gave in {basis} year {year - 1} and nothing in {year}; amount = {year - 1} total."
         ),
-        columns=["constituent_id", "name", "amount_minor"],
-        rows=await _donor_rows(ids, last),
+        columns=list(DONOR_COLUMNS),
+        rows=rows,
+        series=[],
+        total_rows=total,
     )
 
 
 async def sybunt(
-    year: int, basis: Basis = "fiscal", currency: str = "USD", include_last_year: bool = False
+    year: int,
+    basis: Basis = "fiscal",
+    currency: str = "USD",
+    include_last_year: bool = False,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Report:
-    """Donors who gave Some Year But Unfortunately Not This year."""
-    this = await giving_in(year, basis, currency)
-    last = await giving_in(year - 1, basis, currency)
-    before = await giving_before(year - 1, basis, currency)
-    ids = set(before) - set(this)
+    """Donors who gave Some Year But Unfortunately Not This year (paged like :func:`lybunt`)."""
     if include_last_year:
-        ids |= set(last) - set(this)
         definition = f"Gave in any {basis} year before {year} and nothing in {year}."
     else:
-        ids -= set(last)
         definition = (
             f"Gave in a {basis} year before {year - 1}, nothing in {year - 1} or {year} "
             "(last year's donors are in LYBUNT)."
         )
-    amounts = {i: before.get(i, 0) + last.get(i, 0) for i in ids}
-    return Report(
+    rule = "sybunt_all" if include_last_year else "sybunt"
+    rows, total = await lapsed_donors(year, basis, currency, rule=rule, limit=limit, offset=offset)
+    return Report.model_construct(
         key="donations.sybunt",
         title=f"SYBUNT {year}",
         definition=definition + " Amount = lifetime giving before the year.",
-        columns=["constituent_id", "name", "amount_minor"],
-        rows=await _donor_rows(ids, amounts),
+        columns=list(DONOR_COLUMNS),
+        rows=rows,
+        series=[],
+        total_rows=total,
     )
 
 
 async def retention(year: int, basis: Basis = "fiscal", currency: str = "USD") -> Report:
     """Donor retention and dollar retention from the previous year into ``year``."""
-    last = await giving_in(year - 1, basis, currency)
-    this = await giving_in(year, basis, currency)
-    retained = set(last) & set(this)
-    last_total = sum(last.values())
-    kept_total = sum(this[i] for i in retained)
+    counts = await retention_counts(year, basis, currency)
+    previous, retained = counts["previous_donors"], counts["retained_donors"]
+    last_total, kept_total = counts["previous_minor"], counts["retained_minor"]
     row = {
-        "previous_donors": len(last),
-        "retained_donors": len(retained),
-        "donor_retention_pct": round(100 * len(retained) / len(last), 1) if last else 0.0,
+        "previous_donors": previous,
+        "retained_donors": retained,
+        "donor_retention_pct": round(100 * retained / previous, 1) if previous else 0.0,
         "previous_minor": last_total,
         "retained_minor": kept_total,
         "dollar_retention_pct": round(100 * kept_total / last_total, 1) if last_total else 0.0,

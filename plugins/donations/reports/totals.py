@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any, Literal
 
 from core import db
-from plugins.donations.common import as_date, as_int, org_today
+from plugins.donations.common import as_date, as_int
 from plugins.donations.reports import Report, Series
 from plugins.donations.reports.periods import LIVE, names
+from plugins.donations.reports.rfm import RFM_RULE as RFM_RULE
+from plugins.donations.reports.rfm import rfm as rfm
+from plugins.donations.reports.rfm import rfm_scores as rfm_scores
 
 Dimension = Literal["fund", "campaign", "appeal", "fiscal_year", "month"]
-RFM_RULE = (
-    "Recency (days since last gift): ≤90 → 5, ≤180 → 4, ≤365 → 3, ≤730 → 2, else 1. "
-    "Frequency (gifts): ≥10 → 5, ≥5 → 4, ≥3 → 3, 2 → 2, 1 → 1. "
-    "Monetary (lifetime, major units): ≥5000 → 5, ≥1000 → 4, ≥250 → 3, ≥50 → 2, else 1."
-)
-
 _GROUPS = {
     "fund": (
         "SELECT f.name AS label, SUM(s.amount_minor) AS total, COUNT(DISTINCT g.id) AS gifts "
@@ -119,73 +115,6 @@ async def campaign_progress(currency: str = "USD") -> Report:
                 values=[r["raised_minor"] for r in out],
             )
         ],
-    )
-
-
-def _score(value: Decimal | float, steps: list[int], descending: bool = False) -> int:
-    for index, step in enumerate(steps):
-        if (value <= step) if descending else (value >= step):
-            return 5 - index
-    return 1
-
-
-def rfm_scores(days: int, gifts: int, lifetime_major: Decimal | float) -> tuple[int, int, int]:
-    """The (recency, frequency, monetary) scores of :data:`RFM_RULE`."""
-    return (
-        _score(days, [90, 180, 365, 730], descending=True),
-        _score(gifts, [10, 5, 3, 2]),
-        _score(lifetime_major, [5000, 1000, 250, 50]),
-    )
-
-
-async def rfm(currency: str = "USD", as_of: date | None = None) -> Report:
-    """Recency, frequency and monetary scores (1 to 5) per donor, from the rollups."""
-    today = as_of or org_today()
-    rows = await db.fetch_all(
-        "SELECT constituent_id, gift_count, lifetime_minor, last_gift_date FROM "
-        "donations_donor_total WHERE currency = {} AND gift_count > 0",
-        currency,
-    )
-    from core.money import Money
-
-    labels = await names([int(r["constituent_id"]) for r in rows])
-    out: list[dict[str, Any]] = []
-    for r in rows:
-        last = as_date(r["last_gift_date"])
-        assert last is not None
-        days = (today - last).days
-        major = Money(as_int(r["lifetime_minor"]), currency).to_decimal()  # exact, no float
-        rec, freq, mon = rfm_scores(days, int(r["gift_count"]), major)
-        out.append(
-            {
-                "constituent_id": int(r["constituent_id"]),
-                "name": labels.get(int(r["constituent_id"]), ""),
-                "recency_days": days,
-                "gifts": int(r["gift_count"]),
-                "lifetime_minor": as_int(r["lifetime_minor"]),
-                "r": rec,
-                "f": freq,
-                "m": mon,
-                "rfm": f"{rec}{freq}{mon}",
-            }
-        )
-    out.sort(key=lambda x: (-sum(int(x[k]) for k in "rfm"), int(x["constituent_id"])))
-    return Report(
-        key="donations.rfm",
-        title="RFM scores",
-        definition=RFM_RULE,
-        columns=[
-            "constituent_id",
-            "name",
-            "recency_days",
-            "gifts",
-            "lifetime_minor",
-            "r",
-            "f",
-            "m",
-            "rfm",
-        ],
-        rows=out,
     )
 
 

@@ -6,10 +6,13 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 
+import httpx
+import pytest
+
 from core.plugins.registry import PluginRegistry
 from core.plugins.service import switch_plugin
 from core.testing import BrowserSession
-from plugins.donations import batches, gifts, structure
+from plugins.donations import admin_reports, batches, gifts, structure
 from plugins.donations.models import GiftIn
 from plugins.donations.tests.conftest import PersonFactory
 
@@ -202,3 +205,47 @@ async def test_switched_off_plugin_hides_its_pages(
     assert home.status_code == 200
     assert 'href="/admin/donations/"' not in home.text
     await switch_plugin(registry, "donations", True)
+
+
+async def test_donor_reports_show_a_first_page_and_stream_every_row(
+    admin_ui: BrowserSession,
+    api: httpx.AsyncClient,
+    person: PersonFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(admin_reports, "PAGE_ROWS", 2)
+    for index in range(5):
+        donor = await person(f"Lapsed{index}")
+        await gifts.record_gift(
+            GiftIn(
+                donor_id=donor,
+                amount_minor=1_000 + index,
+                currency="USD",
+                gift_date=date(2025, 3, 1),
+            )
+        )
+    page = await admin_ui.get("/admin/donations/reports/lybunt?year=2026&basis=fiscal")
+    assert page.status_code == 200
+    assert "The first 2 of 5 rows" in page.text
+    assert "Lapsed4" in page.text  # biggest amounts first
+    assert "Lapsed0" not in page.text
+    rfm = await admin_ui.get("/admin/donations/reports/rfm")
+    assert "The first 2 of 5 rows" in rfm.text
+    csv = await admin_ui.get("/admin/donations/reports/lybunt/csv?year=2026&basis=fiscal")
+    assert csv.status_code == 200
+    assert csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.splitlines()
+    assert lines[0] == "constituent_id,name,amount_minor"
+    assert [line.rsplit(",", 1)[1] for line in lines[1:]] == [
+        "1004",
+        "1003",
+        "1002",
+        "1001",
+        "1000",
+    ]
+    api_csv = await api.get("/api/v1/donations/reports/donations.rfm?format=csv")
+    assert api_csv.status_code == 200
+    assert len(api_csv.text.splitlines()) == 6
+    body = (await api.get("/api/v1/donations/reports/donations.lybunt?year=2026")).json()
+    assert len(body["rows"]) == 5
+    assert "total_rows" not in body
