@@ -22,6 +22,7 @@ from core.auth.permissions import (
     ensure_user_managers_remain,
     parse_permissions,
 )
+from core.auth.token_cache import invalidate_token_principals
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import unit_of_work
 from core.pagination import Page, offset_of
@@ -137,12 +138,14 @@ async def update_role(
             json.dumps(granted),
             before.id,
         )
+        invalidate_token_principals()  # and again after commit, below
         after = await get_role(name)
         await ensure_user_managers_remain(managers_before)
         if audit.changed_fields(_snapshot(before), _snapshot(after)):
             await audit.record_change(
                 "update", "role", before.id, before=_snapshot(before), after=_snapshot(after)
             )
+    invalidate_token_principals()
     return after
 
 
@@ -161,5 +164,7 @@ async def delete_role(name: str) -> None:
         )
         await db.execute("DELETE FROM core_user_role WHERE role_id = {}", role.id)
         await db.execute("DELETE FROM core_role WHERE id = {}", role.id)
+        invalidate_token_principals()  # and again after commit, below
         await ensure_user_managers_remain(managers_before)
         await audit.record_change("delete", "role", role.id, before=_snapshot(role))
+    invalidate_token_principals()

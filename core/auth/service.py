@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from core import audit, db
 from core.auth.passwords import hash_password, password_problem
 from core.auth.principal import ALL_PERMISSIONS, Principal
+from core.auth.token_cache import TOKEN_PRINCIPALS, invalidate_token_principals
 from core.clock import as_utc
 from core.errors import ConflictError, InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
@@ -205,19 +206,29 @@ async def revoke_api_token(token_id: int) -> None:
         await db.execute(
             "UPDATE core_api_token SET revoked_at = {} WHERE id = {}", _now(), token_id
         )
+        invalidate_token_principals()
         await audit.record_change("revoke", "api_token", token_id)
+    invalidate_token_principals()
 
 
 async def principal_for_token(secret: str) -> Principal | None:
-    """The principal for a bearer token, or None if unknown, revoked, expired or inactive."""
+    """The principal for a bearer token, or None if unknown, revoked, expired or inactive.
+
+    Served from :mod:`core.auth.token_cache` for a few seconds after it is read.
+    """
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
+    token_hash = hash_secret(secret)
+    cached = TOKEN_PRINCIPALS.get(token_hash)
+    if cached is not None:
+        return cached
+    generation = TOKEN_PRINCIPALS.generation
     row = await db.fetch_one(
         "SELECT t.id, t.scopes, t.expires_at, t.revoked_at, t.last_used_at, "
         "u.id AS user_id, u.email, "
         "u.display_name, u.is_active FROM core_api_token t JOIN core_user u ON u.id = t.user_id "
         "WHERE t.token_hash = {}",
-        hash_secret(secret),
+        token_hash,
     )
     if row is None or row["revoked_at"] is not None or not row["is_active"]:
         return None
@@ -236,7 +247,7 @@ async def principal_for_token(secret: str) -> Principal | None:
         await db.execute(
             "UPDATE core_api_token SET last_used_at = {} WHERE id = {}", now, row["id"]
         )
-    return Principal(
+    principal = Principal(
         user_id=int(row["user_id"]),
         email=row["email"],
         display_name=row["display_name"],
@@ -244,3 +255,6 @@ async def principal_for_token(secret: str) -> Principal | None:
         via="token",
         token_id=int(row["id"]),
     )
+    expires_at = as_utc(row["expires_at"]) if row["expires_at"] is not None else None
+    TOKEN_PRINCIPALS.put(token_hash, principal, expires_at, generation)
+    return principal

@@ -18,6 +18,7 @@ from core.auth import service
 from core.auth.listing import order_by
 from core.auth.permissions import MANAGE_USERS, check_known, parse_permissions
 from core.auth.principal import ALL_PERMISSIONS, Principal
+from core.auth.token_cache import invalidate_token_principals
 from core.clock import as_utc_or_none
 from core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from core.events import unit_of_work
@@ -169,4 +170,6 @@ async def revoke_token(caller: Principal, token_id: int) -> TokenRecord:
         if not _may_act_for(caller, token.user_id):
             raise NotFoundError(f"no API token {token_id}")  # do not reveal others' tokens
         await service.revoke_api_token(token_id)
-        return await get_token(token_id)
+        revoked = await get_token(token_id)
+    invalidate_token_principals()  # after commit: no lookup can cache the old state now
+    return revoked

@@ -19,6 +19,7 @@ from core.auth.listing import like_pattern, order_by
 from core.auth.passwords import hash_password, password_problem
 from core.auth.permissions import count_user_managers, ensure_user_managers_remain
 from core.auth.sessions import revoke_user_sessions
+from core.auth.token_cache import invalidate_token_principals
 from core.clock import as_utc_or_none
 from core.errors import InvalidInputError, NotFoundError
 from core.events import emit, unit_of_work
@@ -199,6 +200,7 @@ async def update_user(
             )
         if roles is not None and sorted(set(roles)) != before.roles:
             await _replace_roles(user_id, roles)
+        invalidate_token_principals()  # and again after commit, below
         after = await get_user(user_id)
         await ensure_user_managers_remain(managers_before)
         changes = audit.changed_fields(_snapshot(before), _snapshot(after))
@@ -210,6 +212,7 @@ async def update_user(
             "update", "user", user_id, before=_snapshot(before), after=_snapshot(after)
         )
         await emit("user.updated", {"user_id": user_id, "fields": sorted(changes)})
+    invalidate_token_principals()
     return after
 
 

@@ -34,7 +34,7 @@ def import_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
 @click.option(
-    "--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000),
+    "--batch-size", default=2_000, show_default=True, type=click.IntRange(1, 10_000),
     help="Rows committed per transaction.",
 )  # fmt: skip
 @click.option(

@@ -59,7 +59,7 @@ class ImportOptions:
     """How to read the file and whether to write."""
 
     dry_run: bool = False
-    batch_size: int = 500
+    batch_size: int = 2_000
     locale: ImportLocale | None = None  # None: the organisation's locale setting
     encoding: Encoding = "auto"
     delimiter: Delimiter = "auto"

@@ -53,7 +53,7 @@ def parse_query(query: str, default_country: str) -> ParsedQuery:
     folded = fold(text)
     exact_phone, fragment = _phone_parts(text, default_country)
     # Someone typing an "@" is typing an email address, not a name.
-    words = () if "@" in text else tuple(WORD.findall(folded)[:MAX_NAME_TOKENS])
+    words = () if "@" in text else name_words(folded)
     return ParsedQuery(
         text=text,
         folded=folded,
@@ -66,8 +66,26 @@ def parse_query(query: str, default_country: str) -> ParsedQuery:
     )
 
 
+def name_words(folded: str) -> tuple[str, ...]:
+    """The words a name must start with; one-letter words only when no word is longer.
+
+    An initial ("r" of "r.moore") is below the prefix indexes (2 to 4 characters): as a
+    prefix it would enumerate every indexed word starting with that letter, which at
+    250,000 constituents multiplied the query's time, and narrows little beside a longer
+    word. A query of initials alone ("j") still searches by them.
+    """
+    words = WORD.findall(folded)
+    if any(len(word) >= 2 for word in words):
+        words = [word for word in words if len(word) >= 2]
+    return tuple(words[:MAX_NAME_TOKENS])
+
+
 def _phone_parts(text: str, default_country: str) -> tuple[str | None, str | None]:
-    """(digits of the E.164 number when the query is a valid phone, digits to look for)."""
+    """(digits of the E.164 number when the query is a valid phone, else digits to look for).
+
+    A complete valid number is answered from the exact-digits index alone; only partial
+    input looks for the digits inside stored numbers (a substring search).
+    """
     if not _PHONE_SHAPE.match(text):
         return None, None
     digits = "".join(ch for ch in text if ch.isdigit())
@@ -76,8 +94,7 @@ def _phone_parts(text: str, default_country: str) -> tuple[str | None, str | Non
     parsed = _valid_phone(text, digits, default_country)
     if parsed is not None:
         e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        # The national number is inside the stored digits however the user wrote the prefix.
-        return e164.lstrip("+"), str(parsed.national_number)
+        return e164.lstrip("+"), None
     # A partial number: drop a trunk "0" or an international "00" so "0911 23" finds
     # "34911234567" (stored digits never carry them).
     fragment = digits.lstrip("0")

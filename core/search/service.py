@@ -5,9 +5,10 @@ several branches keeps its best one. Ranking, best first:
 
 0. the query is exactly one of the constituent's email addresses;
 1. the query is exactly one of its phone numbers (any formatting);
-2. name words (prefix match on every word, accent- and case-insensitive), by text rank;
+2. name words (prefix match on every word, accent- and case-insensitive), by text rank
+   (one-letter words only when no word is longer: see :func:`core.search.query.name_words`);
 3. an email address starting with the query;
-4. a phone number containing the typed digits;
+4. a phone number containing the typed digits (partial numbers only);
 5. the primary postcode starting with the query (spaces ignored);
 6. a tag whose name starts with the query.
 
@@ -134,6 +135,25 @@ def name_match(parsed: ParsedQuery) -> tuple[tuple[str, list[Any]], tuple[str, l
     )
 
 
+def phone_substring(fragment: str) -> tuple[str, list[Any]]:
+    """Constituents with a phone whose digits contain ``fragment`` (3 digits or more).
+
+    Answered by a trigram index on both engines: an FTS5 ``trigram`` table on SQLite, a
+    ``pg_trgm`` GIN index serving ``LIKE '%…%'`` on PostgreSQL.
+    """
+    if db.is_sqlite():
+        # Digits only, quoted: a phrase of the fragment's trigrams, i.e. a substring match.
+        return (
+            "c.id IN (SELECT constituent_id FROM core_phone WHERE id IN "
+            "(SELECT rowid FROM core_phone_digits_fts WHERE core_phone_digits_fts MATCH {}))",
+            [f'"{fragment}"'],
+        )
+    return (
+        "c.id IN (SELECT constituent_id FROM core_phone WHERE digits LIKE {} ESCAPE '\\')",
+        ["%" + like_escape(fragment) + "%"],
+    )
+
+
 async def matching_tag_ids(folded: str) -> list[int]:
     """Tags whose accent- and case-folded name starts with the folded query."""
     if db.is_sqlite():
@@ -165,11 +185,7 @@ async def branches(parsed: ParsedQuery, include_deleted: bool, size: int) -> lis
         condition = f"c.id IN (SELECT constituent_id FROM core_email WHERE {sql})"
         found.append(branch(3, "email_prefix", (condition, args), **common))
     if parsed.phone_fragment:
-        condition = (
-            "c.id IN (SELECT constituent_id FROM core_phone WHERE digits LIKE {} ESCAPE '\\')"
-        )
-        pattern = "%" + like_escape(parsed.phone_fragment) + "%"
-        found.append(branch(4, "phone_partial", (condition, [pattern]), **common))
+        found.append(branch(4, "phone_partial", phone_substring(parsed.phone_fragment), **common))
     if parsed.postcode_prefix:
         postcode = prefix_condition("REPLACE(c.primary_postcode, ' ', '')", parsed.postcode_prefix)
         found.append(branch(5, "postcode", postcode, **common))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import InvalidInputError
+from core.search.query import parse_query
 from core.search.service import SearchResults, search_constituents
 from tests.core.search.conftest import person
 
@@ -170,3 +171,17 @@ async def test_no_fuzzy_matching(people: dict[str, int]) -> None:
     # Words match by prefix only, on both databases: a misspelling finds nothing.
     assert ids(await search_constituents("Nunes")) == []
     assert ids(await search_constituents("unez")) == []
+
+
+def test_one_letter_words_are_dropped_beside_longer_ones() -> None:
+    assert parse_query("r.moor", "ES").name_tokens == ("moor",)
+    assert parse_query("J Núñez", "ES").name_tokens == ("nunez",)
+    assert parse_query("j", "ES").name_tokens == ("j",)
+    assert parse_query("j n", "ES").name_tokens == ("j", "n")
+
+
+async def test_initials_beside_a_name_still_find_it(people: dict[str, int]) -> None:
+    assert set(ids(await search_constituents("j nunez"))) == {people["jose"], people["plain"]}
+    assert set(ids(await search_constituents("j n"))) == {people["jose"], people["plain"]}
+    results = await search_constituents("j.nunez")
+    assert set(ids(results)) == {people["jose"], people["plain"]}
