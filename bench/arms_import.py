@@ -33,13 +33,15 @@ RAW_TABLES = (
 )
 
 
-async def ours(database: Path, csv_path: Path, batch_size: int = 500) -> dict[str, Any]:
+async def ours(database: Path, csv_path: Path, batch_size: int | None = None) -> dict[str, Any]:
     """Import the file through the service; seconds and rows."""
     from core.dataio.importer import ImportOptions, import_constituents
 
     async with booted(sqlite_url(database)):
         start = time.perf_counter()
-        report = await import_constituents(csv_path, ImportOptions(batch_size=batch_size))
+        report = await import_constituents(
+            csv_path, ImportOptions(batch_size=batch_size) if batch_size else ImportOptions()
+        )
         seconds = time.perf_counter() - start
     return {"seconds": seconds, "rows": report.created, "rejected": report.failed}
 
@@ -123,13 +125,17 @@ def gifts_raw(database: Path, csv_path: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "rows": count}
 
 
-async def ours_url(database_url: str, csv_path: Path, batch_size: int = 500) -> dict[str, Any]:
+async def ours_url(
+    database_url: str, csv_path: Path, batch_size: int | None = None
+) -> dict[str, Any]:
     """:func:`ours` on any database URL (the PostgreSQL arm)."""
     from core.dataio.importer import ImportOptions, import_constituents
 
     async with booted(database_url):
         start = time.perf_counter()
-        report = await import_constituents(csv_path, ImportOptions(batch_size=batch_size))
+        report = await import_constituents(
+            csv_path, ImportOptions(batch_size=batch_size) if batch_size else ImportOptions()
+        )
         seconds = time.perf_counter() - start
     return {"seconds": seconds, "rows": report.created, "rejected": report.failed}
 

@@ -92,7 +92,6 @@ def people_db(scale: Scale) -> Path:
             result, run = run_child(
                 "bench.arms_import:ours", scale.data_dir / "people-import.log",
                 database=building, csv_path=scale.data_dir / "constituents.csv",
-                batch_size=1000,
             )  # fmt: skip
         if result.get("rejected"):
             raise RuntimeError(f"import rejected {result['rejected']} rows")

@@ -85,7 +85,7 @@ def slice_people_db(scale: Scale, piece: Slice) -> Path:
         building = copy_database(migrated_db(scale), scale.data_dir / "slice-people.building.db")
         result, _ = run_child(
             "bench.arms_import:ours", scale.results_dir / "logs" / "slice-people.log",
-            database=building, csv_path=piece.constituents, batch_size=1000,
+            database=building, csv_path=piece.constituents,
         )  # fmt: skip
         if result.get("rejected"):
             raise RuntimeError(f"the import rejected {result['rejected']} rows of the slice")
