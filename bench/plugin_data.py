@@ -150,7 +150,8 @@ def load_mentions(connection: sqlite3.Connection, path: Path, ids: dict[str, int
     interaction_id = _next_id(connection, "core_interaction")
     mentions: list[tuple[Any, ...]] = []
     timeline: list[tuple[Any, ...]] = []
-    handles: dict[tuple[int, str, str], None] = {}
+    # A handle belongs to one constituent (unique per platform): the first link wins.
+    handles: dict[tuple[str, str], int] = {}
     for row in read_rows(path):
         posted = row["posted_at"].replace("T", " ")
         person = ids[row["constituent_external_id"]] if row["constituent_external_id"] else None
@@ -163,7 +164,7 @@ def load_mentions(connection: sqlite3.Connection, path: Path, ids: dict[str, int
             timeline.append((interaction_id, person, row["text"][:200], posted,
                              json.dumps(payload), f"mention:{mention_id}:{person}:0",
                              STAMP, STAMP))  # fmt: skip
-            handles[(person, row["platform"], row["author_handle"])] = None
+            handles.setdefault((row["platform"], row["author_handle"]), person)
             interaction_id += 1
         mentions.append((mention_id, sources[row["source"]], row["external_id"], row["url"],
                          row["author_name"], row["author_handle"], row["author_handle"],
@@ -173,7 +174,8 @@ def load_mentions(connection: sqlite3.Connection, path: Path, ids: dict[str, int
         mention_id += 1
     connection.executemany(MENTION_INTERACTION_SQL, timeline)
     connection.executemany(MENTION_SQL, mentions)
-    connection.executemany(HANDLE_SQL, [(*key, STAMP) for key in handles])
+    rows = [(person, platform, handle, STAMP) for (platform, handle), person in handles.items()]
+    connection.executemany(HANDLE_SQL, rows)
     connection.execute(
         "UPDATE social_source SET mentions_total = (SELECT COUNT(*) FROM social_mention m "
         "WHERE m.source_id = social_source.id)"
