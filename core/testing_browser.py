@@ -214,7 +214,8 @@ def browser_page(live_server: LiveServer, chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(
         base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}
     )
-    context.set_default_timeout(15_000)
+    # Generous: on a busy 2-core machine a page can wait seconds for the CPU.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     try:
         yield page
@@ -228,4 +229,5 @@ def sign_in(page: Any, server: LiveServer, email: str | None = None) -> None:
     page.get_by_label("Email").fill(email or server.admin_email)
     page.get_by_label("Password").fill(server.password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/")
+    # The first dashboard of a fresh server process is the slowest page of a browser test.
+    page.wait_for_url("**/admin/", timeout=60_000)
