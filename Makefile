@@ -52,7 +52,7 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 		--universal -o requirements.lock
 
-# Benchmarks beside their limits: make bench SCALE=S|M|L [WORKLOAD=import|import_pg|search|api|
+# Benchmarks beside their limits: make bench SCALE=S|M|L [WORKLOAD=import|import_gifts|import_pg|search|api|
 # admin|reports|report_pages|writes]; the data is built by WORKLOAD=generate, people, bulk and
 # load (cached); WORKLOAD=report only rewrites docs/performance.md. Results in bench/results/.
 SCALE ?= S

@@ -27,6 +27,7 @@ from bench.scales import Scale, scale_named
 
 WORKLOADS: dict[str, Callable[[Scale], list[Figure]]] = {
     "import": w_import.run,
+    "import_gifts": w_import.run_gifts,
     "import_pg": w_import_pg.run,
     "search": w_search.run,
     "api": w_api.run,

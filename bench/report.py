@@ -21,6 +21,7 @@ CHART = ROOT / "docs" / "performance-scaling.svg"
 FINDINGS = ROOT / "bench" / "findings.md"
 WORKLOADS = {
     "import": "1. Import (constituents and gifts)",
+    "import_gifts": "1a. Gift import",
     "import_pg": "1b. Import on PostgreSQL",
     "search": "2. Search through the API",
     "api": "3. API reads under load",
@@ -44,11 +45,12 @@ M = 250,000, L = 1,000,000 (about 5 gifts and 10 interactions each over 6 years,
 planted duplicates). Only scales listed in a table were measured.
 
 Reproduce one workload: `make bench SCALE=S WORKLOAD=import` (workloads: `import`,
-`import_pg`, `search`, `api`, `admin`, `reports`, `report_pages`, `writes`; `generate`,
-`people`, `bulk` and `load` only build the data, one stage each; `report` only rewrites
-this file). Without `WORKLOAD` all run in turn; each workload fits in a few minutes at S.
-At L run one workload per command. Results go to `bench/results/<scale>/<workload>.json`
-(not kept in the repository: a run replaces only its own rows of these tables).
+`import_gifts`, `import_pg`, `search`, `api`, `admin`, `reports`, `report_pages`,
+`writes`; `generate`, `people`, `bulk` and `load` only build the data, one stage each;
+`report` only rewrites this file). Without `WORKLOAD` all run in turn; each workload fits
+in a few minutes at S. At L run one workload per command. Results go to
+`bench/results/<scale>/<workload>.json` (not kept in the repository: a run replaces only
+its own rows of these tables).
 
 ### Method
 

@@ -147,7 +147,10 @@ def test_every_workload_runs_and_the_report_is_written(tmp_path: Path) -> None:
     writes = json.loads((tmp_path / "results" / "T" / "writes.json").read_text())
     assert all(f["ours"] == 0 for f in writes["figures"])  # no "database is locked"
     imports = json.loads((tmp_path / "results" / "T" / "import.json").read_text())
-    assert all("first" in f["note"] for f in imports["figures"] if "whole file" not in f["name"])
+    gift_imports = json.loads((tmp_path / "results" / "T" / "import_gifts.json").read_text())
+    assert gift_imports["figures"][0]["name"] == "gift import"
+    sliced = imports["figures"] + gift_imports["figures"]
+    assert all("first" in f["note"] for f in sliced if "whole file" not in f["name"])
     assert any("whole file" in f["name"] for f in imports["figures"])  # from people.db's build
     pages = json.loads((tmp_path / "results" / "T" / "report_pages.json").read_text())
     assert len(pages["figures"]) == 6  # three reports, p50 and p95
