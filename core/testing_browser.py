@@ -11,6 +11,7 @@ it); Playwright never downloads a browser. Screenshots go to :func:`screenshot_d
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import shutil
 import subprocess
@@ -79,6 +80,11 @@ def screenshot_dir() -> Path:
     return folder
 
 
+# Each live server's PostgreSQL database gets its own name: a plugin's module-scoped server
+# beside the session's must not drop the session server's database.
+_LIVE_DATABASES = itertools.count(1)
+
+
 def _copy_database(template_database: str, folder: Path) -> tuple[str, str | None]:
     """A private copy of the migrated template; returns its URL and a PG name to drop."""
     if BACKEND != "postgresql":
@@ -86,7 +92,7 @@ def _copy_database(template_database: str, folder: Path) -> tuple[str, str | Non
         shutil.copyfile(template_database, target)
         return f"sqlite:///{target}", None
     server_url, template = template_database.rsplit("/", 1)
-    name = f"steward_live_{os.getpid()}"
+    name = f"steward_live_{os.getpid()}_{next(_LIVE_DATABASES)}"
 
     async def create() -> None:
         connection = await admin_connect(server_url)
@@ -214,8 +220,7 @@ def browser_page(live_server: LiveServer, chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(
         base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}
     )
-    # Generous: on a busy 2-core machine a page can wait seconds for the CPU.
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(15_000)
     page = context.new_page()
     try:
         yield page
@@ -229,5 +234,4 @@ def sign_in(page: Any, server: LiveServer, email: str | None = None) -> None:
     page.get_by_label("Email").fill(email or server.admin_email)
     page.get_by_label("Password").fill(server.password)
     page.get_by_role("button", name="Sign in").click()
-    # The first dashboard of a fresh server process is the slowest page of a browser test.
-    page.wait_for_url("**/admin/", timeout=60_000)
+    page.wait_for_url("**/admin/")
