@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,15 +139,19 @@ def mail_sink() -> Iterator[SmtpSink]:
         yield sink
 
 
-@pytest.fixture(scope="session")
-def live_server(
-    template_database: str, tmp_path_factory: pytest.TempPathFactory, mail_sink: SmtpSink
+@contextmanager
+def running_server(
+    template_database: str,
+    folder: Path,
+    mail_sink: SmtpSink,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[LiveServer]:
-    """``steward serve`` in a subprocess on 127.0.0.1, with an admin and a viewer account.
+    """``steward serve`` in a subprocess on 127.0.0.1 over a private copy of the template,
+    with an admin and a viewer account; its mail goes by SMTP to ``mail_sink``.
 
-    Its mail goes by SMTP to :func:`mail_sink`.
+    ``extra_env`` adds settings (e.g. a plugin's ``STEWARD_PLUGIN_SETTINGS__…``). The
+    server is stopped and its database removed on exit.
     """
-    folder = tmp_path_factory.mktemp("live")
     database_url, pg_name = _copy_database(template_database, folder)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -157,6 +162,7 @@ def live_server(
         "STEWARD_ALLOWED_HOSTS": '["127.0.0.1", "localhost"]',
         "STEWARD_TIME_ZONE": "Europe/Madrid",
         **{f"STEWARD_{k.upper()}": str(v).lower() for k, v in mail_sink.settings().items()},
+        **(extra_env or {}),
     }
     server = LiveServer(url, ADMIN_EMAIL, VIEWER_EMAIL, TEST_PASSWORD, env)
     server.steward("init")
@@ -181,6 +187,15 @@ def live_server(
             process.kill()
         if pg_name:
             _drop_database(database_url.rsplit("/", 1)[0], pg_name)
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    template_database: str, tmp_path_factory: pytest.TempPathFactory, mail_sink: SmtpSink
+) -> Iterator[LiveServer]:
+    """The shared live server of the browser tests (see :func:`running_server`)."""
+    with running_server(template_database, tmp_path_factory.mktemp("live"), mail_sink) as server:
+        yield server
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

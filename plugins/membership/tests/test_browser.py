@@ -10,9 +10,7 @@ routing, so nothing leaves the machine.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -22,16 +20,9 @@ import pytest
 import stripe
 
 from core.mail.testing import SmtpSink
-from core.pgserver import free_port
-from core.testing import TEST_PASSWORD
 from core.testing_browser import (
-    ADMIN_EMAIL,
-    STEWARD,
-    VIEWER_EMAIL,
     LiveServer,
-    _copy_database,
-    _drop_database,
-    _wait_until_up,
+    running_server,
     screenshot_dir,
     sign_in,
 )
@@ -61,44 +52,15 @@ def stripe_server(
     stripe_api: FakeStripe,
 ) -> Iterator[LiveServer]:
     """``steward serve`` with donations taking payments through Stripe (the stand-in)."""
-    folder = tmp_path_factory.mktemp("live-stripe")
-    database_url, pg_name = _copy_database(template_database, folder)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     donations = "STEWARD_PLUGIN_SETTINGS__DONATIONS__"
-    env = {
-        **os.environ,
-        "STEWARD_DATABASE_URL": database_url,
-        "STEWARD_PUBLIC_BASE_URL": url,
-        "STEWARD_ALLOWED_HOSTS": '["127.0.0.1", "localhost"]',
-        "STEWARD_TIME_ZONE": "Europe/Madrid",
+    stripe_settings = {
         f"{donations}STRIPE_SECRET_KEY": "sk_test_browser",
         f"{donations}STRIPE_WEBHOOK_SECRET": SECRET,
         f"{donations}STRIPE_API_BASE": stripe_api.url,
-        **{f"STEWARD_{k.upper()}": str(v).lower() for k, v in mail_sink.settings().items()},
     }
-    server = LiveServer(url, ADMIN_EMAIL, VIEWER_EMAIL, TEST_PASSWORD, env)
-    server.steward("init")
-    server.steward("user", "create", ADMIN_EMAIL, "--role", "admin", "--password", TEST_PASSWORD)
-    log = folder / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 - our own CLI with fixed arguments
-            [STEWARD, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_up(url, process, log)
+    folder = tmp_path_factory.mktemp("live-stripe")
+    with running_server(template_database, folder, mail_sink, stripe_settings) as server:
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if pg_name:
-            _drop_database(database_url.rsplit("/", 1)[0], pg_name)
 
 
 def post_webhook(server: LiveServer, stripe_api: FakeStripe) -> str:
