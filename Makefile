@@ -54,7 +54,8 @@ lock:
 
 # Benchmarks beside their limits: make bench SCALE=S|M|L [WORKLOAD=import|import_gifts|import_pg|search|api|
 # admin|reports|report_pages|writes]; the data is built by WORKLOAD=generate, people, bulk and
-# load (cached); WORKLOAD=report only rewrites docs/performance.md. Results in bench/results/.
+# load (cached; at L the first three work in parts: repeat the command until it stops saying
+# "not finished"); WORKLOAD=report only rewrites docs/performance.md. Results in bench/results/.
 SCALE ?= S
 WORKLOAD ?= all
 bench: install

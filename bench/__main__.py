@@ -19,11 +19,12 @@ from bench import (
     w_search,
     w_writes,
 )
-from bench.fixture import bulk_db, loaded_db, people_db
-from bench.generate import ensure_generated
+from bench.budget import AGAIN, Budget
+from bench.generation import generated_within
 from bench.measure import Figure, machine
 from bench.results import write_result
 from bench.scales import Scale, scale_named
+from bench.stages import bulk_within, loaded_within, people_within
 
 WORKLOADS: dict[str, Callable[[Scale], list[Figure]]] = {
     "import": w_import.run,
@@ -36,12 +37,14 @@ WORKLOADS: dict[str, Callable[[Scale], list[Figure]]] = {
     "report_pages": w_report_pages.run,
     "writes": w_writes.run,
 }
-BUILDS: dict[str, Callable[[Scale], Path]] = {
-    "people": people_db,
-    "bulk": bulk_db,
-    "load": loaded_db,
+# Build stages run as their own command work within a budget (see bench/budget.py).
+BUILDS: dict[str, Callable[[Scale, Budget], Path | None]] = {
+    "people": people_within,
+    "bulk": bulk_within,
+    "load": loaded_within,
 }
 STEPS = ("generate", *BUILDS, *WORKLOADS, "report")
+NOT_FINISHED = 3  # exit status of a build stage that stopped at its budget: run it again
 
 
 def run_workload(scale: Scale, name: str) -> None:
@@ -73,13 +76,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     scale = scale_named(args.scale)
     if args.workload == "generate":
-        summary = ensure_generated(scale)
+        summary = generated_within(scale, Budget.from_environment())
+        if summary is None:
+            print(f"generate {scale.name}: {AGAIN}")
+            return NOT_FINISHED
         print(f"{summary.constituents} constituents ({summary.duplicates} planted duplicates), "
               f"{summary.gifts} gifts, {summary.interactions} interactions")  # fmt: skip
         return 0
     if args.workload in BUILDS:
-        print(BUILDS[args.workload](scale))
-        return 0
+        path = BUILDS[args.workload](scale, Budget.from_environment())
+        print(path or f"{args.workload} {scale.name}: {AGAIN}")
+        return 0 if path else NOT_FINISHED
     if args.workload != "report":
         names = list(WORKLOADS) if args.workload == "all" else [args.workload]
         for name in names:

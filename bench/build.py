@@ -1,11 +1,11 @@
 """Helpers for building the benchmark databases fast (never used while measuring).
 
 While a database is being built nothing reads it and a crash only means building it again,
-so :func:`build_connection` turns durability off (``synchronous = OFF``, an in-memory
-rollback journal, a large page cache); :func:`without_indexes` drops a table's non-unique
-indexes for a bulk insert and recreates them from their own SQL afterwards (unique ones stay,
-so the inserts are still checked); :func:`finish_build` runs ``ANALYZE`` and leaves the file
-in WAL mode, as the application runs it.
+so :func:`build_connection` turns fsync off (``synchronous = OFF``, a large page cache) but keeps
+a rollback journal on disk, so a build command that is killed loses only its open
+transaction; :func:`drop_indexes` drops a table's non-unique indexes for a bulk insert and
+:func:`create_indexes` recreates them from their own SQL afterwards; :func:`finish_build`
+runs ``ANALYZE`` and leaves the file in WAL mode, as the application runs it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,9 +23,9 @@ CACHE_KIB = 512 * 1024  # 512 MiB of page cache while building
 
 
 def build_connection(path: Path) -> sqlite3.Connection:
-    """A connection for bulk building: no fsync, journal in memory, large cache."""
+    """A connection for bulk building: no fsync, large cache, rollback journal on disk."""
     connection = sqlite3.connect(path)
-    connection.execute("PRAGMA journal_mode = MEMORY")
+    connection.execute("PRAGMA journal_mode = TRUNCATE")
     connection.execute("PRAGMA synchronous = OFF")
     connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     connection.execute("PRAGMA temp_store = MEMORY")
@@ -39,9 +39,9 @@ def finish_build(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA synchronous = FULL")
 
 
-@contextmanager
-def without_indexes(connection: sqlite3.Connection, tables: Iterable[str]) -> Iterator[None]:
-    """Drop the tables' non-unique indexes for the block; recreate them after it."""
+def droppable_indexes(connection: sqlite3.Connection, tables: Iterable[str]) -> list[list[str]]:
+    """The tables' non-unique indexes (unique ones stay, so inserts are still checked): each
+    one's name and SQL, for :func:`drop_indexes` and :func:`create_indexes`."""
     names = list(tables)
     marks = ", ".join("?" for _ in names)
     found = connection.execute(
@@ -49,14 +49,23 @@ def without_indexes(connection: sqlite3.Connection, tables: Iterable[str]) -> It
         f"AND tbl_name IN ({marks})",
         names,
     ).fetchall()
-    dropped = [(n, s) for n, s in found if not str(s).upper().startswith("CREATE UNIQUE")]
-    for name, _ in dropped:
-        connection.execute(f'DROP INDEX "{name}"')
-    yield
+    return [[str(n), str(s)] for n, s in found if not str(s).upper().startswith("CREATE UNIQUE")]
+
+
+def drop_indexes(connection: sqlite3.Connection, indexes: Iterable[Sequence[str]]) -> None:
+    """Drop the indexes :func:`droppable_indexes` listed (those still there)."""
+    for name, _ in indexes:
+        connection.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def create_indexes(connection: sqlite3.Connection, indexes: Iterable[Sequence[str]]) -> None:
+    """Recreate dropped indexes from their own SQL (those not already back)."""
     begun = time.perf_counter()
-    for _, sql in dropped:
-        connection.execute(sql)
-    say(f"recreated {len(dropped)} indexes in {time.perf_counter() - begun:.0f} s")
+    count = 0
+    for _, sql in indexes:
+        connection.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+        count += 1
+    say(f"recreated {count} indexes in {time.perf_counter() - begun:.0f} s")
 
 
 @contextmanager
@@ -105,7 +114,7 @@ def counted(rows: Iterable[T], label: str, every: int = 1_000_000) -> Iterator[T
     say(f"{label}: {count:,} rows in {time.perf_counter() - begun:.0f} s")
 
 
-def stage(label: str) -> Any:
+def stage(label: str) -> _Stage:
     """A context manager saying how long a build stage took."""
     return _Stage(label)
 
@@ -113,8 +122,8 @@ def stage(label: str) -> Any:
 class _Stage:
     def __init__(self, label: str) -> None:
         self.label = label
-        self.begun = 0.0
-        self.seconds = 0.0
+        self.begun: float = 0.0
+        self.seconds: float = 0.0
 
     def __enter__(self) -> _Stage:
         self.begun = time.perf_counter()

@@ -1,23 +1,12 @@
-"""Benchmark databases, built once per scale and cached under ``var/bench/<scale>/``.
-
-* ``migrated.db``: ``steward init`` on an empty file (every installed plugin).
-* ``people.db``: the constituents file imported by ``steward import constituents``'s service
-  (its time and peak memory are kept in ``build.json``).
-* ``bulk.db``: people plus every gift, interaction, membership, hours entry and mention,
-  inserted in bulk with durability off and non-unique indexes rebuilt after (building it
-  is not what the workloads measure; see ``bench/build.py`` and ``bench/plugin_data.py``).
-* ``loaded.db``: bulk plus donor rollups rebuilt, membership statuses computed by the
-  plugin's rules, and an administrator whose API token is kept in ``credentials.json``.
-
-Each stage is its own command (``python -m bench --workload people|bulk|load``), cached,
-and prints its progress on standard error.
+"""What the benchmark databases are built from: the migrated empty database (cached as
+``migrated.db``, ``steward init`` with every installed plugin), file copies, and the rows
+of the generated gift and interaction files as the tables store them. The build stages
+themselves are in :mod:`bench.stages`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
-import json
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -25,22 +14,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import plugin_data
-from bench.build import (
-    build_connection,
-    counted,
-    finish_build,
-    record_stage,
-    stage,
-    watching,
-    without_indexes,
-)
-from bench.env import booted, run_child, run_steward, sqlite_url
-from bench.generate import ensure_generated
+from bench.env import run_steward, sqlite_url
 from bench.scales import Scale
 
-ADMIN_EMAIL = "bench-admin@example.org"
-ADMIN_PASSWORD = "a long benchmark password 123"  # noqa: S105 - local benchmark database
 CHUNK = 5_000
 STAMP = datetime(2026, 7, 1, tzinfo=UTC).isoformat(sep=" ")
 
@@ -76,38 +52,14 @@ def migrated_db(scale: Scale) -> Path:
     return path
 
 
-def people_db(scale: Scale) -> Path:
-    """The migrated database with the scale's constituents imported by our importer (cached).
-
-    The import runs in its own process, so its peak memory over the whole file is measured
-    (``wait4``) and kept with its time in ``build.json`` (stage ``people``).
-    """
-    ensure_generated(scale)  # files from other generator code: rebuilt, databases removed
-    path = scale.data_dir / "people.db"
-    if not path.exists():
-        building = copy_database(migrated_db(scale), scale.data_dir / "people.building.db")
-        label = f"people {scale.name}: importing constituents.csv (our importer)"
-        total = scale.constituents
-        with stage(label) as timer, watching(building, "core_constituent", total, label):
-            result, run = run_child(
-                "bench.arms_import:ours", scale.data_dir / "people-import.log",
-                database=building, csv_path=scale.data_dir / "constituents.csv",
-            )  # fmt: skip
-        if result.get("rejected"):
-            raise RuntimeError(f"import rejected {result['rejected']} rows")
-        record_stage(scale.data_dir, "people", seconds=round(timer.seconds, 1),
-                     peak_rss_mb=round(run.peak_rss_mb, 1), rows=result["rows"])  # fmt: skip
-        building.rename(path)
-    return path
-
-
 def external_ids(connection: sqlite3.Connection) -> dict[str, int]:
     """Constituent external id → id."""
     rows = connection.execute("SELECT external_id, id FROM core_constituent")
     return {str(ext): int(cid) for ext, cid in rows if ext}
 
 
-def _chunks(rows: Iterable[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+def chunks(rows: Iterable[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows in lists of :data:`CHUNK` (for executemany)."""
     chunk: list[tuple[Any, ...]] = []
     for row in rows:
         chunk.append(row)
@@ -172,96 +124,10 @@ def insert_gifts(connection: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]
         connection.execute("SELECT COALESCE(MAX(id), 0) FROM donations_gift").fetchone()[0]
     )
     count = 0
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         connection.executemany(GIFT_SQL, chunk)
         timeline = [gift_interaction(next_id + i + 1, g) for i, g in enumerate(chunk)]
         connection.executemany(INTERACTION_SQL, timeline)
         next_id += len(chunk)
         count += len(chunk)
     return count
-
-
-BULK_TABLES = (
-    "donations_gift", "core_interaction", "membership_membership", "membership_term",
-    "volunteers_hours", "social_mention", "social_handle",
-)  # fmt: skip
-
-
-def bulk_db(scale: Scale) -> Path:
-    """People plus every gift, interaction and plugin stream, inserted in bulk (cached)."""
-    ensure_generated(scale)
-    path = scale.data_dir / "bulk.db"
-    if path.exists():
-        return path
-    folder = scale.data_dir
-    building = copy_database(people_db(scale), folder / "bulk.building.db")
-    asyncio.run(_reference_rows(building))
-    with stage(f"bulk {scale.name}: gifts, interactions and plugin data") as timer:
-        connection = build_connection(building)
-        try:
-            ids = external_ids(connection)
-            with connection, without_indexes(connection, BULK_TABLES):
-                gifts = counted(gift_rows(folder / "gifts.csv", ids), "gifts")
-                insert_gifts(connection, gifts)
-                items = counted(interaction_rows(folder / "interactions.csv", ids), "interactions")
-                for chunk in _chunks(items):
-                    connection.executemany(INTERACTION_SQL, chunk)
-                plugin_data.load_memberships(connection, folder / "memberships.csv", ids)
-                plugin_data.load_hours(connection, folder / "hours.csv", ids)
-                plugin_data.load_mentions(connection, folder / "mentions.csv", ids)
-            finish_build(connection)
-        finally:
-            connection.close()
-    record_stage(folder, "bulk", seconds=round(timer.seconds, 1))
-    building.rename(path)
-    return path
-
-
-async def _reference_rows(path: Path) -> None:
-    async with booted(sqlite_url(path)):
-        await plugin_data.create_reference_rows()
-
-
-def loaded_db(scale: Scale) -> Path:
-    """The bulk database with donor rollups rebuilt, membership statuses computed and an
-    administrator (cached)."""
-    ensure_generated(scale)
-    path = scale.data_dir / "loaded.db"
-    if path.exists():
-        return path
-    building = copy_database(bulk_db(scale), scale.data_dir / "loaded.building.db")
-    with stage(f"loaded {scale.name}: donor rollups, membership statuses, administrator") as t:
-        statuses = asyncio.run(_finish(scale, building))
-        connection = sqlite3.connect(building)
-        try:
-            with connection:
-                plugin_data.apply_statuses(connection, statuses)
-            connection.execute("ANALYZE")
-        finally:
-            connection.close()
-    record_stage(scale.data_dir, "loaded", seconds=round(t.seconds, 1))
-    building.rename(path)
-    return path
-
-
-async def _finish(scale: Scale, path: Path) -> list[tuple[str, bool, int]]:
-    from core.auth import service
-    from plugins.donations import rollups
-
-    async with booted(sqlite_url(path)):
-        with stage("donor rollups (rollups.recompute_all)") as timer:
-            await rollups.recompute_all()
-        record_stage(scale.data_dir, "rollups", seconds=round(timer.seconds, 1))
-        statuses = await plugin_data.membership_statuses()
-        user_id = await service.create_user(ADMIN_EMAIL, password=ADMIN_PASSWORD, roles=["admin"])
-        token = await service.create_api_token(user_id, "benchmark", [])
-    credentials = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD, "token": token.secret}
-    (scale.data_dir / "credentials.json").write_text(json.dumps(credentials) + "\n")
-    return statuses
-
-
-def credentials(scale: Scale) -> dict[str, str]:
-    """The administrator of ``loaded.db``: email, password and API token."""
-    loaded_db(scale)
-    data: dict[str, str] = json.loads((scale.data_dir / "credentials.json").read_text())
-    return data

@@ -1,6 +1,7 @@
 """Seeded organisation data, streamed to the CSV files the importers read.
 
-``generate(scale)`` writes, in one pass and with flat memory:
+:func:`bench.generation.generate` writes, in one pass and with flat memory (resumable: see
+that module), the rows this module draws:
 
 * ``constituents.csv`` -- the columns ``steward import constituents`` reads: individuals
   (English and Spanish names with accents, Zipf-distributed surnames), households and
@@ -23,9 +24,7 @@ from __future__ import annotations
 import bisect
 import csv
 import hashlib
-import json
 import sys
-import time
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -34,7 +33,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from bench import names
 from bench.draw import Draw
@@ -98,8 +97,7 @@ class ExtraStream:
 # ``bench/streams.py`` registers memberships, volunteer hours and social mentions.
 EXTRA_STREAMS: list[ExtraStream] = []
 # Modules whose code shapes the generated files (their digest is the cache key).
-GENERATOR_MODULES = ["generate.py", "names.py", "draw.py", "streams.py"]
-FLUSH_EVERY = 2_000  # constituents between buffered writes
+GENERATOR_MODULES = ["generate.py", "generation.py", "names.py", "draw.py", "streams.py"]
 
 
 @dataclass
@@ -265,79 +263,39 @@ class Generator:
         return rows
 
 
-class _Out:
-    """Buffered CSV writers, one per file."""
-
-    def __init__(
-        self, handles: Mapping[str, IO[str]], columns: Mapping[str, Sequence[str]]
-    ) -> None:
-        self.writers = {k: csv.writer(h, lineterminator="\n") for k, h in handles.items()}
-        self.buffers: dict[str, list[Row]] = {k: [] for k in handles}
-        for key, writer in self.writers.items():
-            writer.writerow(columns[key])
-
-    def flush(self) -> None:
-        for key, rows in self.buffers.items():
-            self.writers[key].writerows(rows)
-            rows.clear()
+def stream_draws(seed: int) -> dict[str, Draw]:
+    """Each registered stream's own seeded generator, by stream name."""
+    return {stream.name: Draw(f"{seed}/{stream.name}") for stream in EXTRA_STREAMS}
 
 
-def generate(scale: Scale, out_dir: Path | None = None, seed: int = SEED) -> Summary:
-    """Write the scale's CSV files (see the module docstring); returns counts and digests."""
-    import bench.streams  # noqa: F401 - registers the plugin streams
-
-    folder = out_dir or scale.data_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    begun = time.perf_counter()
-    gen = Generator(scale, seed)
-    summary = Summary(version=code_version())
-    columns: dict[str, Sequence[str]] = {
-        "constituents": CONSTITUENT_COLUMNS,
-        "gifts": GIFT_COLUMNS,
-        "interactions": INTERACTION_COLUMNS,
-        "duplicates": ("external_id", "original_external_id"),
-    }
-    for stream in EXTRA_STREAMS:
-        columns[stream.name] = stream.columns
-    paths = {key: folder / f"{key}.csv" for key in columns}
-    handles = {k: path.open("w", encoding="utf-8", newline="") for k, path in paths.items()}
-    try:
-        _write_rows(gen, scale, _Out(handles, columns), summary, seed)
-    finally:
-        for handle in handles.values():
-            handle.close()
-    for key, path in paths.items():
-        summary.digests[key] = _digest(path)
-    summary.seconds = round(time.perf_counter() - begun, 1)
-    (folder / "summary.json").write_text(json.dumps(summary.__dict__, indent=2) + "\n")
-    return summary
-
-
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            sha.update(block)
-    return sha.hexdigest()
-
-
-def _progress(scale: Scale, number: int, begun: float) -> None:
+def progress_line(scale: Scale, number: int, seconds: float) -> None:
     """One line per tenth of the file on standard error (long runs go to a log)."""
     if scale.constituents >= 100_000 and number % (scale.constituents // 10) == 0:
-        elapsed = time.perf_counter() - begun
         print(f"generate {scale.name}: {number:,} of {scale.constituents:,} constituents "
-              f"in {elapsed:.0f} s", file=sys.stderr, flush=True)  # fmt: skip
+              f"in {seconds:.0f} s", file=sys.stderr, flush=True)  # fmt: skip
 
 
-def _write_rows(gen: Generator, scale: Scale, out: _Out, summary: Summary, seed: int) -> None:
-    rng, buffers, begun = gen.rng, out.buffers, time.perf_counter()
+def write_rows(
+    gen: Generator,
+    buffers: Mapping[str, list[Row]],
+    summary: Summary,
+    draws: Mapping[str, Draw],
+    start: int,
+    pause: Callable[[int], bool],
+    pause_every: int,
+) -> int | None:
+    """Append constituents ``start``.. and their rows to ``buffers``.
+
+    Every ``pause_every`` constituents ``pause(number)`` is called (the caller writes the
+    buffers out and may keep a checkpoint); when it returns True the pass stops and the
+    next constituent's number is returned. ``None`` means the file is complete.
+    """
+    scale, rng = gen.scale, gen.rng
     constituents, gifts_out = buffers["constituents"], buffers["gifts"]
     items_out, duplicates = buffers["interactions"], buffers["duplicates"]
-    streams = [(s, Draw(f"{seed}/{s.name}"), buffers[s.name]) for s in EXTRA_STREAMS]
-    for stream, _, _ in streams:
-        summary.extra[stream.name] = 0
+    streams = [(s, draws[s.name], buffers[s.name]) for s in EXTRA_STREAMS]
     gift_bound, item_bound = int(2 * scale.gifts_per) + 1, int(2 * scale.interactions_per) + 1
-    for number in range(1, scale.constituents + 1):
+    for number in range(start, scale.constituents + 1):
         if number > 50 and gen.recent and rng.random() < DUPLICATE_RATE:
             row, original = gen.duplicate(number)
             duplicates.append((row["external_id"], original))
@@ -363,28 +321,12 @@ def _write_rows(gen: Generator, scale: Scale, out: _Out, summary: Summary, seed:
                 extra = stream.rows(person, draw)
                 buffer.extend(extra)
                 summary.extra[stream.name] += len(extra)
-        if number % FLUSH_EVERY == 0:
-            out.flush()
-            _progress(scale, number, begun)
-    out.flush()
+        if number % pause_every == 0 and number < scale.constituents and pause(number):
+            return number + 1
+    return None
 
 
 def read_rows(path: Path) -> Iterator[dict[str, Any]]:
     """Stream a generated CSV file's rows as dicts."""
     with path.open(encoding="utf-8", newline="") as handle:
         yield from csv.DictReader(handle)
-
-
-def ensure_generated(scale: Scale) -> Summary:
-    """Generate the scale's files unless an up-to-date copy is already cached.
-
-    Regenerating removes the scale's databases, which were built from the old files.
-    """
-    marker = scale.data_dir / "summary.json"
-    if marker.exists():
-        data = json.loads(marker.read_text())
-        if data.get("constituents") == scale.constituents and data.get("version") == code_version():
-            return Summary(**data)
-    for database in scale.data_dir.glob("*.db*"):
-        database.unlink()
-    return generate(scale)

@@ -48,9 +48,13 @@ Reproduce one workload: `make bench SCALE=S WORKLOAD=import` (workloads: `import
 `import_gifts`, `import_pg`, `search`, `api`, `admin`, `reports`, `report_pages`,
 `writes`; `generate`, `people`, `bulk` and `load` only build the data, one stage each;
 `report` only rewrites this file). Without `WORKLOAD` all run in turn; each workload fits
-in a few minutes at S. At L run one workload per command. Results go to
-`bench/results/<scale>/<workload>.json` (not kept in the repository: a run replaces only
-its own rows of these tables).
+in a few minutes at S. At L run one step per command, each within 10 minutes: the
+`generate`, `people` and `bulk` stages work in parts and stop when their time budget
+(`STEWARD_BENCH_BUDGET`, 360 s) is spent, saying "not finished: run the same command
+again" (exit status 3); the same command goes on from the last finished part. At L that
+is about 2 `generate`, 4 `people`, 3 `bulk` and 1 `load` commands, then one per workload.
+Results go to `bench/results/<scale>/<workload>.json` (not kept in the repository: a run
+replaces only its own rows of these tables).
 
 ### Method
 
@@ -65,20 +69,24 @@ its own rows of these tables).
   probability 0.75), volunteer hours as `steward import hours` reads them (about 8% of
   individuals, 1 to 24 entries each) and social mentions (about 0.5 per constituent from
   four sources, a third linked to the constituent). Files and databases are cached in
-  `var/bench/<scale>/` (or `STEWARD_BENCH_DATA`) and rebuilt when the generator's code
-  changes.
-- **Databases**, one cached stage each: `migrated.db` (`steward init`), `people.db` (the
-  constituents imported by our importer, in its own process: its time and peak memory
-  over the whole file are kept in `build.json`), `bulk.db` (plus every gift, interaction,
-  membership with yearly terms, hours entry and mention, inserted in bulk with
-  durability off and non-unique indexes rebuilt after, then `ANALYZE`; levels,
+  `var/bench/<scale>/` (or `STEWARD_BENCH_DATA`); the files are written again when the
+  generator's code changes, and what was built from them only when their bytes changed.
+  Generation keeps a checkpoint every 50,000 constituents (random state and file lengths)
+  and goes on from it byte for byte (`bench/generation.py`).
+- **Databases**, one cached stage each (`bench/stages.py`): `migrated.db` (`steward
+  init`), `people.db` (the constituents imported by our importer in parts of 250,000 rows,
+  each part in its own process, the database copied aside after each part; times and the
+  largest part's peak memory are kept in `build.json`), `bulk.db` (plus every gift,
+  interaction, membership with yearly terms, hours entry and mention, inserted in bulk with
+  fsync off and non-unique indexes rebuilt after, then `ANALYZE`, in six steps that each
+  commit with their step number; levels,
   opportunities and sources are created through the plugins' services) and `loaded.db`
   (plus donor rollups rebuilt, membership statuses from the plugin's status rules, an
   administrator with an API token). Workloads that write use copies.
 - **Import slice**: the import arms (ours, raw, naive, PostgreSQL, gifts) all load the same
   slice: the first 100,000 constituents and the first 200,000 gifts of those donors (the
   whole file when smaller, as at S); the rows say so. The whole-file import is measured
-  once, while `people.db` is built.
+  once, while `people.db` is built (in parts at L).
 - **Arms**: imports run in a fresh process per run (peak memory from `wait4`); servers are
   `steward serve` or `bench/bare_app.py` under the same uvicorn settings, pinned to CPU 0,
   driven by the keep-alive load generator `bench/loadgen.py` pinned to CPU 1.

@@ -5,7 +5,7 @@ not fit a 10-minute command, so they all load the same slice: the first
 :data:`SLICE_CONSTITUENTS` constituents of ``constituents.csv`` and the first
 :data:`SLICE_GIFTS` gifts of ``gifts.csv`` whose donors are in that slice (the whole file
 when it is smaller, as at S). The full-file import is measured once, while ``people.db`` is
-built (see :func:`bench.fixture.people_db`).
+built (see :func:`bench.stages.people_db`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.env import run_child
 from bench.fixture import copy_database, migrated_db
-from bench.generate import ensure_generated
+from bench.generation import ensure_generated
 from bench.measure import quick
 from bench.scales import Scale
 

@@ -14,12 +14,12 @@ import sqlite3
 import httpx
 
 from bench.env import sqlite_url
-from bench.fixture import credentials, loaded_db
 from bench.generate import SHOWCASE_ITEMS
 from bench.loadgen import LoadResult, pin_to, run_load
 from bench.measure import RUNS, Figure, quick, value_at_most
 from bench.scales import Scale
 from bench.server import CLIENT_CPU, serving
+from bench.stages import credentials, loaded_db
 
 REQUESTS = int(quick(60, 5))
 P95_LIMIT_MS = 150.0

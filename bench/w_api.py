@@ -18,11 +18,11 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from bench.env import sqlite_url
-from bench.fixture import credentials, loaded_db
 from bench.loadgen import LoadResult, pin_to, run_load
 from bench.measure import RUNS, Figure, quick, ratio_at_least, value_at_most
 from bench.scales import Scale
 from bench.server import CLIENT_CPU, serving
+from bench.stages import credentials, loaded_db
 
 IDS = 500
 CONCURRENCY = 8

@@ -74,9 +74,11 @@ def _full_file_memory(scale: Scale) -> list[Figure]:
     memory = Figure("constituent import peak memory, whole file", "MB", "lower",
                     [float(people["peak_rss_mb"])], "")  # fmt: skip
     value_at_most(memory, MEMORY_LIMIT_MB)
+    parts = int(people.get("parts", 1))
+    in_parts = f" in {parts} parts (one process each; the largest peak)" if parts > 1 else ""
     memory.note = (
-        f"{int(people['rows']):,} rows in {float(people['seconds']):,.0f} s, measured once "
-        "while building people.db"
+        f"{int(people['rows']):,} rows in {float(people['seconds']):,.0f} s{in_parts}, "
+        "measured once while building people.db"
     )
     return [memory]
 

@@ -17,11 +17,11 @@ import asyncio
 import httpx
 
 from bench.env import sqlite_url
-from bench.fixture import credentials, loaded_db
 from bench.loadgen import LoadResult, pin_to, run_load
 from bench.measure import RUNS, Figure, quick, value_at_most
 from bench.scales import Scale
 from bench.server import CLIENT_CPU, serving
+from bench.stages import credentials, loaded_db
 from bench.w_admin import sign_in
 
 REQUESTS = int(quick(20, 3))

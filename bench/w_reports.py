@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bench.env import run_child
-from bench.fixture import loaded_db
 from bench.measure import RUNS, Figure, ratio_at_most
 from bench.scales import Scale
+from bench.stages import loaded_db
 
 LABELS = {"lybunt": "LYBUNT 2025", "retention": "retention 2024→2025", "rfm": "RFM scores"}
 

@@ -19,11 +19,11 @@ from typing import Any
 from urllib.parse import quote
 
 from bench.env import sqlite_url
-from bench.fixture import credentials, loaded_db
 from bench.loadgen import pin_to, run_load
 from bench.measure import RUNS, Figure, percentile, quick, value_at_most
 from bench.scales import Scale
 from bench.server import CLIENT_CPU, serving
+from bench.stages import credentials, loaded_db
 
 PER_QUERY = 20  # different constituents per kind of query
 REQUESTS = int(quick(200, 10))  # requests per kind per run

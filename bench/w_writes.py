@@ -20,10 +20,11 @@ import httpx
 
 from bench.arms_writes import is_lock_error
 from bench.env import run_child, sqlite_url
-from bench.fixture import copy_database, credentials, loaded_db
+from bench.fixture import copy_database
 from bench.measure import RUNS, Figure, value_at_most
 from bench.scales import Scale
 from bench.server import serving
+from bench.stages import credentials, loaded_db
 
 CONCURRENT = 32
 PROCESSES = 4
