@@ -52,9 +52,10 @@ in a few minutes at S. At L run one step per command, each within 10 minutes: th
 `generate`, `people` and `bulk` stages work in parts and stop when their time budget
 (`STEWARD_BENCH_BUDGET`, 360 s) is spent, saying "not finished: run the same command
 again" (exit status 3); the same command goes on from the last finished part. At L that
-is about 2 `generate`, 4 `people`, 3 `bulk` and 1 `load` commands, then one per workload.
-Results go to `bench/results/<scale>/<workload>.json` (not kept in the repository: a run
-replaces only its own rows of these tables).
+is about 2 `generate`, 4 to 8 `people`, 3 `bulk` and 1 `load` commands (more when the
+machine is busy), then one per workload. Results go to
+`bench/results/<scale>/<workload>.json` (not kept in the repository: a run replaces only
+its own rows of these tables).
 
 ### Method
 
@@ -74,7 +75,7 @@ replaces only its own rows of these tables).
   Generation keeps a checkpoint every 50,000 constituents (random state and file lengths)
   and goes on from it byte for byte (`bench/generation.py`).
 - **Databases**, one cached stage each (`bench/stages.py`): `migrated.db` (`steward
-  init`), `people.db` (the constituents imported by our importer in parts of 250,000 rows,
+  init`), `people.db` (the constituents imported by our importer in parts of 125,000 rows,
   each part in its own process, the database copied aside after each part; times and the
   largest part's peak memory are kept in `build.json`), `bulk.db` (plus every gift,
   interaction, membership with yearly terms, hours entry and mention, inserted in bulk with
