@@ -26,6 +26,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PHONE_SHAPE = re.compile(r"^[(]?\+?[0-9 ()\-./]+$")
 _POSTCODE_SHAPE = re.compile(r"^[A-Z0-9-]{2,12}$")
 _EMAIL_SHAPE = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
+# An "@", or a dot or underscore between two letters or digits ("a.garc", "mary_j"). Hyphens
+# and apostrophes are left out: they join the words of names ("Smith-Jones", "O'Brien").
+_ADDRESS_PUNCTUATION = re.compile(r"@|[^\W_][._][^\W_]")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class ParsedQuery:
     exact_phone_digits: str | None
     phone_fragment: str | None
     postcode_prefix: str | None
+    address_shaped: bool
 
 
 def parse_query(query: str, default_country: str) -> ParsedQuery:
@@ -63,7 +67,19 @@ def parse_query(query: str, default_country: str) -> ParsedQuery:
         exact_phone_digits=exact_phone,
         phone_fragment=fragment,
         postcode_prefix=_postcode_prefix(text),
+        address_shaped=looks_like_address(text),
     )
+
+
+def looks_like_address(text: str) -> bool:
+    """Whether the query is typed like (the start of) an email address: ``a.garc``, ``jo@``.
+
+    One word with a letter and an ``@``, or a dot or underscore inside it; such a query
+    ranks addresses starting with it before name matches.
+    """
+    if any(ch.isspace() for ch in text) or not any(ch.isalpha() for ch in text):
+        return False
+    return _ADDRESS_PUNCTUATION.search(text) is not None
 
 
 def name_words(folded: str) -> tuple[str, ...]:
