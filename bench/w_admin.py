@@ -27,7 +27,8 @@ P95_LIMIT_MS = 150.0
 
 def sign_in(port: int, email: str, password: str) -> str:
     """The Cookie header of a signed-in admin session."""
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+    # password hashing is slow on purpose: give it time on a busy machine (not measured)
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60.0) as client:
         response = client.post("/admin/login", data={"email": email, "password": password})
         if response.status_code != 303:
             raise RuntimeError(f"admin sign-in failed: {response.status_code}")
