@@ -235,6 +235,9 @@ class DonorTotal(Table, tablename="donations_donor_total"):
     last_fy_minor = BigInt(default=0)
     consecutive_years = Integer(default=0)
     soft_credit_minor = BigInt(default=0)
+    # RFM frequency + monetary score (2 to 10): both depend on this row alone, so they are
+    # kept here; recency depends on today and is scored on read (reports/rfm.py).
+    fm_score = Integer(default=0)
     updated_at = Timestamptz()
 
 
@@ -248,6 +251,10 @@ class DonorYear(Table, tablename="donations_donor_year"):
     gift_count = Integer(default=0)
     total_minor = BigInt(default=0)
     largest_minor = BigInt(default=0)
+    # Whether the donor also gave (same currency) in the fiscal year before / after this
+    # row's year: facts about stored years, so they stay true when the current year turns.
+    gave_year_before = Boolean(default=False)
+    gave_year_after = Boolean(default=False)
 
 
 class ReceiptSequence(Table, tablename="donations_receipt_sequence"):

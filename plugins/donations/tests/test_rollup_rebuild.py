@@ -20,10 +20,11 @@ COLUMNS = {
         "constituent_id, currency, gift_count, lifetime_minor, first_gift_date, "
         "first_gift_minor, last_gift_date, last_gift_minor, largest_gift_date, "
         "largest_gift_minor, as_of_fiscal_year, this_fy_minor, last_fy_minor, "
-        "consecutive_years, soft_credit_minor"
+        "consecutive_years, soft_credit_minor, fm_score"
     ),
     "donations_donor_year": (
-        "constituent_id, currency, fiscal_year, gift_count, total_minor, largest_minor"
+        "constituent_id, currency, fiscal_year, gift_count, total_minor, largest_minor, "
+        "gave_year_before, gave_year_after"
     ),
 }
 # Fiscal years given by each "pattern" donor, relative to this year: streaks that end this
@@ -116,7 +117,9 @@ async def per_donor_reference() -> dict[str, list[dict[str, Any]]]:
 
 async def scramble(stale_holder: int) -> None:
     """Wrong rollups: a row for someone without gifts, every other total off."""
-    await db.execute("UPDATE donations_donor_total SET lifetime_minor = 1, consecutive_years = 9")
+    await db.execute(
+        "UPDATE donations_donor_total SET lifetime_minor = 1, consecutive_years = 9, fm_score = 0"
+    )
     await db.execute("DELETE FROM donations_donor_year")
     await db.execute(
         "INSERT INTO donations_donor_year (constituent_id, currency, fiscal_year, gift_count, "
@@ -132,6 +135,10 @@ async def test_rebuild_all_equals_per_donor_recompute(person: PersonFactory) -> 
     assert len(expected["donations_donor_total"]) > 20
     assert {r["consecutive_years"] for r in expected["donations_donor_total"]} >= {0, 1, 2, 3}
     assert any(r["gift_count"] == 0 for r in expected["donations_donor_total"])  # soft only
+    years = expected["donations_donor_year"]
+    flags = {(bool(r["gave_year_before"]), bool(r["gave_year_after"])) for r in years}
+    assert flags == {(False, False), (False, True), (True, False), (True, True)}
+    assert len({r["fm_score"] for r in expected["donations_donor_total"]}) > 3
     await scramble(stale)
     count = await rollups.recompute_all()
     assert await snapshot() == expected
