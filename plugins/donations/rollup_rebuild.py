@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from core import db
+from plugins.donations import rollup_counts
 from plugins.donations.common import current_fiscal_year
 from plugins.donations.reports.rfm import fm_score_sql
 
@@ -118,6 +119,8 @@ async def _rebuild(ids: Sequence[int] | None, current: int, stamp: datetime) -> 
         return f"AND {column} IN ({marks})" if ids is not None else ""
 
     where = f"WHERE constituent_id IN ({marks})" if ids is not None else ""
+    if ids is not None:
+        await rollup_counts.subtract(ids)
     await db.execute(f"DELETE FROM donations_donor_year {where}", *args)
     await db.execute(f"DELETE FROM donations_donor_total {where}", *args)
     await db.execute(_YEARS.format(gifts=scoped("g.donor_id")), *args)
@@ -133,6 +136,10 @@ async def _rebuild(ids: Sequence[int] | None, current: int, stamp: datetime) -> 
         soft=scoped("s.constituent_id"), current=int(current), stamp=_stamp_placeholder()
     )
     await db.execute(soft_only, stamp, *args)
+    if ids is not None:
+        await rollup_counts.add(ids)
+    else:
+        await rollup_counts.rebuild()
 
 
 async def rebuild_all() -> None:

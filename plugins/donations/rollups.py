@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core import db
-from plugins.donations import rollup_rebuild
+from plugins.donations import rollup_counts, rollup_rebuild
 from plugins.donations.common import as_date, as_int, current_fiscal_year
 from plugins.donations.models import DonorSummary, DonorTotals, HouseholdTotals, YearTotal
 from plugins.donations.reports.rfm import fm_score
@@ -90,7 +90,8 @@ async def _soft_credits(constituent_id: int) -> dict[str, int]:
 
 
 async def recompute_donor(constituent_id: int) -> None:
-    """Rebuild one constituent's per-year and overall rollups from their live gifts."""
+    """Rebuild one constituent's per-year and overall rollups (and their counts)."""
+    await rollup_counts.subtract([constituent_id])
     years = await _rebuild_years(constituent_id)
     first = await _picked(FIRST, constituent_id)
     last = await _picked(LAST, constituent_id)
@@ -135,6 +136,7 @@ async def recompute_donor(constituent_id: int) -> None:
         "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
         rows,
     )
+    await rollup_counts.add([constituent_id])
 
 
 async def recompute_donors(constituent_ids: Iterable[int]) -> None:

@@ -8,8 +8,9 @@ about the row's own year, so they stay right when the current fiscal year turns.
 - LYBUNT of year N = the rows of N-1 without a gift the year after, biggest total first:
   one ``ORDER BY total_minor DESC, constituent_id`` over the index
   ``(currency, fiscal_year, gave_year_after, total_minor DESC, constituent_id, ...)``;
-- retention into N = the rows of N-1 counted and summed by ``gave_year_after``, and the
-  totals of N's rows with ``gave_year_before``, over the same covering index.
+- retention into N, and how many LYBUNT rows there are, come from the per-year sums of
+  those rows that ``donations_year_total`` keeps (``plugins/donations/rollup_counts.py``):
+  N-1's donors, money and donors kept the year after, N's money from returning donors.
 
 These read stored fiscal years, so they answer the fiscal basis, and the calendar basis
 when the fiscal year is the calendar year; otherwise the reports read the gifts
@@ -32,19 +33,16 @@ _LYBUNT = (
     "WHERE y.currency = {} AND y.fiscal_year = {} AND y.gave_year_after = FALSE "
     "ORDER BY y.total_minor DESC, y.constituent_id"
 )
-_LYBUNT_COUNT = (
-    "SELECT COUNT(*) AS n FROM donations_donor_year "
-    "WHERE currency = {} AND fiscal_year = {} AND gave_year_after = FALSE"
+_YEAR = (
+    "SELECT donors, total_minor, kept_donors, returning_minor FROM donations_year_total "
+    "WHERE currency = {} AND fiscal_year = {}"
 )
-_PREVIOUS = (
-    "SELECT gave_year_after AS kept, COUNT(*) AS donors, "
-    "CAST(SUM(total_minor) AS BIGINT) AS total FROM donations_donor_year "
-    "WHERE currency = {} AND fiscal_year = {} GROUP BY gave_year_after"
-)
-_RETAINED = (
-    "SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS total FROM donations_donor_year "
-    "WHERE currency = {} AND fiscal_year = {} AND gave_year_before = TRUE"
-)
+
+
+async def _year_total(currency: str, fiscal_year: int) -> dict[str, int]:
+    row = await db.fetch_one(_YEAR, currency, fiscal_year)
+    keys = ("donors", "total_minor", "kept_donors", "returning_minor")
+    return {key: int(row[key]) if row else 0 for key in keys}
 
 
 def reads_rollups(basis: Basis) -> bool:
@@ -65,17 +63,17 @@ async def lybunt_rows(
     rows = await db.fetch_all(_LYBUNT + page_clause(limit, offset), currency, year - 1)
     total = None
     if limit is not None:
-        total = int(await db.fetch_value(_LYBUNT_COUNT, currency, year - 1) or 0)
+        last = await _year_total(currency, year - 1)
+        total = last["donors"] - last["kept_donors"]
     return rows, total
 
 
 async def retention_totals(year: int, currency: str) -> dict[str, int]:
     """Last fiscal year's donors and money, and how much of each came back in ``year``."""
-    groups = await db.fetch_all(_PREVIOUS, currency, year - 1)
-    retained = await db.fetch_value(_RETAINED, currency, year)
+    last, this = await _year_total(currency, year - 1), await _year_total(currency, year)
     return {
-        "previous_donors": sum(int(g["donors"]) for g in groups),
-        "retained_donors": sum(int(g["donors"]) for g in groups if g["kept"]),
-        "previous_minor": sum(int(g["total"]) for g in groups),
-        "retained_minor": int(retained or 0),
+        "previous_donors": last["donors"],
+        "retained_donors": last["kept_donors"],
+        "previous_minor": last["total_minor"],
+        "retained_minor": this["returning_minor"],
     }

@@ -145,16 +145,17 @@ def _cell_where(cell: Cell) -> tuple[str, list[date]]:
     return sql, args
 
 
-async def _cell_counts(currency: str, cells: list[Cell]) -> list[int]:
-    """Donors of each cell, counted over the rollup index (one range count each)."""
-    parts, args = [], []
-    for index, cell in enumerate(cells):
-        where, dates = _cell_where(cell)
-        parts.append(f"(SELECT COUNT(*) FROM donations_donor_total WHERE {where}) AS c{index}")
-        args += [currency, *dates]
-    row = await db.fetch_one(f"SELECT {', '.join(parts)}", *args)
-    assert row is not None  # a SELECT without FROM always answers one row
-    return [int(row[f"c{index}"]) for index in range(len(cells))]
+async def _cell_counts(currency: str, today: date, cells: list[Cell]) -> list[int]:
+    """Donors of each cell, summed from the counts kept per last gift date (rollup_counts)."""
+    recency = _case("last_gift_date", ["{}"] * len(RECENCY_DAYS))
+    rows = await db.fetch_all(
+        f"SELECT fm_score, {recency} AS r, SUM(donors) AS donors FROM donations_rfm_count "
+        "WHERE currency = {} GROUP BY fm_score, r",
+        *_recency_dates(today),
+        currency,
+    )
+    found = {(int(row["fm_score"]), int(row["r"])): int(row["donors"]) for row in rows}
+    return [found.get((fm, r), 0) for fm, r, _low, _high in cells]
 
 
 def _score_series(cells: list[Cell], counts: list[int]) -> Series:
@@ -185,7 +186,7 @@ async def _page(
 ) -> tuple[list[dict[str, Any]], Series]:
     """One page in report order, reading only the cells whose score can reach it."""
     cells = _cells(today)
-    counts = await _cell_counts(currency, cells)
+    counts = await _cell_counts(currency, today, cells)
     series = _score_series(cells, counts)
     floor = _lowest_score_needed(series, offset + limit)
     parts, cell_args = [], []

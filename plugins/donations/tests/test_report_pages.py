@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from core import db
-from plugins.donations import gifts, jobs
+from plugins.donations import gifts, jobs, rollup_counts, rollup_rebuild, rollups
 from plugins.donations.common import current_fiscal_year, org
 from plugins.donations.reports import donors, lapsed, rfm
 from plugins.donations.reports.movement import lapsed_donors, retention_counts
@@ -104,6 +104,33 @@ async def test_rfm_pages_equal_the_full_report(person: PersonFactory, as_of: dat
     # Before every gift all donors are recent; otherwise recency spreads over the bands.
     bands = {row["r"] for row in every}
     assert bands == {5} if as_of.year < 2020 else len(bands) >= 3
+
+
+async def count_rows() -> dict[str, list[dict[str, Any]]]:
+    """Both rollup count tables, without ids."""
+    return {
+        table: await db.fetch_all(f"SELECT {cols} FROM {table} ORDER BY {cols}")
+        for table, cols in (
+            ("donations_year_total", "currency, fiscal_year, donors, total_minor, "
+             "kept_donors, returning_minor"),
+            ("donations_rfm_count", "currency, fm_score, last_gift_date, donors"),
+        )
+    }  # fmt: skip
+
+
+async def test_counts_kept_by_every_change_equal_counts_rebuilt(
+    person: PersonFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = await generated_gifts(person)  # each gift recomputes its donors one by one
+    monkeypatch.setattr(rollup_rebuild, "CHUNK", 4)
+    monkeypatch.setattr(rollups, "SET_BASED_FROM", 5)
+    await rollups.recompute_donors(people[:3])  # one by one again
+    await rollups.recompute_donors(people)  # set-based, in chunks of four
+    kept = await count_rows()
+    assert {r["currency"] for r in kept["donations_year_total"]} == set(CURRENCIES)
+    assert all(int(r["donors"]) > 0 for rows in kept.values() for r in rows)
+    await rollup_counts.rebuild()
+    assert await count_rows() == kept
 
 
 async def test_fm_score_is_the_rule(person: PersonFactory) -> None:
