@@ -9,8 +9,12 @@ and last gift date, over the ``donations_donor_total`` rows with gifts).
 Every path that rewrites donors' rollup rows calls :func:`subtract` for those donors before
 deleting their rows and :func:`add` after writing the new ones, so the counts move by
 exactly what changed; :func:`rebuild` recomputes both tables from the rollups (with
-``rollup_rebuild.rebuild_all``). The upserts touch keys in key order, so two PostgreSQL
-transactions changing the same keys lock them in the same order.
+``rollup_rebuild.rebuild_all``).
+
+On PostgreSQL each of these first takes one transaction-scoped advisory lock: a rewrite
+touches count rows in two statements (subtract, then add, each in key order), so two
+transactions could otherwise each hold a row the other needs next. Every gift write locks
+this year's count row anyway, so the lock costs no concurrency; SQLite has one writer.
 """
 
 from __future__ import annotations
@@ -45,9 +49,19 @@ ON CONFLICT (currency, fm_score, last_gift_date) DO UPDATE SET
 """
 
 
+# Any constant key, used for nothing else (pg_advisory_xact_lock takes a bigint).
+LOCK_KEY = 4_711_020_001
+
+
+async def _serialise() -> None:
+    if not db.is_sqlite():
+        await db.execute("SELECT pg_advisory_xact_lock({})", LOCK_KEY)
+
+
 async def _apply(sign: int, ids: Sequence[int] | None) -> None:
     if ids is not None and not ids:
         return
+    await _serialise()
     marks = ", ".join("{}" for _ in ids) if ids is not None else ""
     args = list(ids) if ids is not None else []
 
@@ -72,6 +86,7 @@ async def add(ids: Sequence[int]) -> None:
 
 async def rebuild() -> None:
     """Recompute both count tables from every rollup row."""
+    await _serialise()
     await db.execute("DELETE FROM donations_year_total")
     await db.execute("DELETE FROM donations_rfm_count")
     await _apply(1, None)

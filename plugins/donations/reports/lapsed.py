@@ -14,7 +14,8 @@ about the row's own year, so they stay right when the current fiscal year turns.
 
 These read stored fiscal years, so they answer the fiscal basis, and the calendar basis
 when the fiscal year is the calendar year; otherwise the reports read the gifts
-(:mod:`plugins.donations.reports.movement`).
+(:mod:`plugins.donations.reports.movement`). After staff move the fiscal-year start, the
+stored years follow once the queued re-derivation job has run (it rebuilds the rollups).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ GROUP BY over the gifts, RFM pages against the full RFM report.
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import Counter
 from datetime import date, timedelta
@@ -129,6 +130,23 @@ async def test_counts_kept_by_every_change_equal_counts_rebuilt(
     kept = await count_rows()
     assert {r["currency"] for r in kept["donations_year_total"]} == set(CURRENCIES)
     assert all(int(r["donors"]) > 0 for rows in kept.values() for r in rows)
+    await rollup_counts.rebuild()
+    assert await count_rows() == kept
+
+
+async def test_concurrent_gift_writes_keep_the_counts_exact(person: PersonFactory) -> None:
+    people = [await person(f"Busy{i}") for i in range(6)]
+    now = current_fiscal_year()
+
+    async def gifts_of(donor: int, years: list[int]) -> None:
+        for year in years:
+            await give(donor, 1_500, day_in(year, 30))
+
+    # Each donor adds years in another order, so the count rows are touched in every order.
+    plans = [[now, now - 1, now - 2], [now - 2, now, now - 1], [now - 1, now - 2, now]]
+    await asyncio.gather(*(gifts_of(d, plans[i % 3]) for i, d in enumerate(people)))
+    kept = await count_rows()
+    assert [int(r["donors"]) for r in kept["donations_year_total"]] == [6, 6, 6]
     await rollup_counts.rebuild()
     assert await count_rows() == kept
 
