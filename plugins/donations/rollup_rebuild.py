@@ -13,24 +13,33 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from core import db
+from plugins.donations import rollup_counts
 from plugins.donations.common import current_fiscal_year
+from plugins.donations.reports.rfm import fm_score_sql
 
 # Bound ids per chunk: each statement names the chunk at most twice, far under the limits.
 CHUNK = 2_000
 LIVE = "g.status = 'received' AND g.deleted_at IS NULL"
 
+# A row per donor, currency and fiscal year; the window over the grouped rows says whether
+# the same donor and currency also has a row for the year before and the year after.
 _YEARS = (
     "INSERT INTO donations_donor_year (constituent_id, currency, fiscal_year, gift_count, "
-    "total_minor, largest_minor) SELECT g.donor_id, g.currency, g.fiscal_year, COUNT(*), "
-    f"SUM(g.amount_minor), MAX(g.amount_minor) FROM donations_gift g WHERE {LIVE} {{gifts}} "
-    "GROUP BY g.donor_id, g.currency, g.fiscal_year"
+    "total_minor, largest_minor, gave_year_before, gave_year_after) "
+    "SELECT g.donor_id, g.currency, g.fiscal_year, COUNT(*), "
+    "SUM(g.amount_minor), MAX(g.amount_minor), "
+    "COALESCE(LAG(g.fiscal_year) OVER adjacent = g.fiscal_year - 1, FALSE), "
+    "COALESCE(LEAD(g.fiscal_year) OVER adjacent = g.fiscal_year + 1, FALSE) "
+    f"FROM donations_gift g WHERE {LIVE} {{gifts}} "
+    "GROUP BY g.donor_id, g.currency, g.fiscal_year "
+    "WINDOW adjacent AS (PARTITION BY g.donor_id, g.currency ORDER BY g.fiscal_year)"
 )
 
 _COLUMNS = (
     "donations_donor_total (constituent_id, currency, gift_count, lifetime_minor, "
     "first_gift_date, first_gift_minor, last_gift_date, last_gift_minor, largest_gift_date, "
     "largest_gift_minor, as_of_fiscal_year, this_fy_minor, last_fy_minor, consecutive_years, "
-    "soft_credit_minor, updated_at)"
+    "soft_credit_minor, fm_score, updated_at)"
 )
 
 # First and last gift share one ordering (by date, then id); the largest is the biggest
@@ -78,7 +87,8 @@ WITH live AS (
 INSERT INTO {_COLUMNS}
 SELECT m.donor_id, m.currency, m.gift_count, m.lifetime, m.first_date, m.first_minor,
   m.last_date, m.last_minor, m.largest_date, m.largest_minor, {{current}}, m.this_fy,
-  m.last_fy, COALESCE(k.years, 0), COALESCE(s.credit, 0), {{stamp}}
+  m.last_fy, COALESCE(k.years, 0), COALESCE(s.credit, 0),
+  {fm_score_sql("m.gift_count", "m.lifetime", "m.currency")}, {{stamp}}
 FROM money m
 LEFT JOIN streak k ON k.constituent_id = m.donor_id AND k.currency = m.currency
 LEFT JOIN soft s ON s.constituent_id = m.donor_id AND s.currency = m.currency
@@ -88,7 +98,7 @@ LEFT JOIN soft s ON s.constituent_id = m.donor_id AND s.currency = m.currency
 _SOFT_ONLY = f"""
 INSERT INTO {_COLUMNS}
 SELECT s.constituent_id, g.currency, 0, 0, NULL, 0, NULL, 0, NULL, 0, {{current}}, 0, 0, 0,
-  SUM(s.amount_minor), {{stamp}}
+  SUM(s.amount_minor), {fm_score_sql("0", "0", "g.currency")}, {{stamp}}
 FROM donations_soft_credit s JOIN donations_gift g ON g.id = s.gift_id
 WHERE {LIVE} {{soft}} AND NOT EXISTS (SELECT 1 FROM donations_donor_total t
   WHERE t.constituent_id = s.constituent_id AND t.currency = g.currency)
@@ -109,6 +119,8 @@ async def _rebuild(ids: Sequence[int] | None, current: int, stamp: datetime) -> 
         return f"AND {column} IN ({marks})" if ids is not None else ""
 
     where = f"WHERE constituent_id IN ({marks})" if ids is not None else ""
+    if ids is not None:
+        await rollup_counts.subtract(ids)
     await db.execute(f"DELETE FROM donations_donor_year {where}", *args)
     await db.execute(f"DELETE FROM donations_donor_total {where}", *args)
     await db.execute(_YEARS.format(gifts=scoped("g.donor_id")), *args)
@@ -124,6 +136,10 @@ async def _rebuild(ids: Sequence[int] | None, current: int, stamp: datetime) -> 
         soft=scoped("s.constituent_id"), current=int(current), stamp=_stamp_placeholder()
     )
     await db.execute(soft_only, stamp, *args)
+    if ids is not None:
+        await rollup_counts.add(ids)
+    else:
+        await rollup_counts.rebuild()
 
 
 async def rebuild_all() -> None:

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core import db
-from plugins.donations import rollup_rebuild
+from plugins.donations import rollup_counts, rollup_rebuild
 from plugins.donations.common import as_date, as_int, current_fiscal_year
 from plugins.donations.models import DonorSummary, DonorTotals, HouseholdTotals, YearTotal
+from plugins.donations.reports.rfm import fm_score
 
 # Above this many constituents a change is rebuilt set-based (rollup_rebuild), chunked.
 SET_BASED_FROM = 50
@@ -44,18 +45,33 @@ def consecutive_years(years: Iterable[int], current: int) -> int:
 
 async def _rebuild_years(constituent_id: int) -> list[dict[str, Any]]:
     await db.execute("DELETE FROM donations_donor_year WHERE constituent_id = {}", constituent_id)
-    await db.execute(
+    rows = await db.fetch_all(
+        "SELECT g.currency, g.fiscal_year, COUNT(*) AS gift_count, SUM(g.amount_minor) AS "
+        f"total_minor, MAX(g.amount_minor) AS largest_minor FROM donations_gift g "
+        f"WHERE g.donor_id = {{}} AND {LIVE} GROUP BY g.currency, g.fiscal_year "
+        "ORDER BY g.currency, g.fiscal_year",
+        constituent_id,
+    )
+    given = {(r["currency"], int(r["fiscal_year"])) for r in rows}
+    await db.execute_many(
         "INSERT INTO donations_donor_year (constituent_id, currency, fiscal_year, gift_count, "
-        "total_minor, largest_minor) SELECT g.donor_id, g.currency, g.fiscal_year, COUNT(*), "
-        f"SUM(g.amount_minor), MAX(g.amount_minor) FROM donations_gift g WHERE g.donor_id = {{}} "
-        f"AND {LIVE} GROUP BY g.donor_id, g.currency, g.fiscal_year",
-        constituent_id,
+        "total_minor, largest_minor, gave_year_before, gave_year_after) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
+        [
+            [
+                constituent_id,
+                r["currency"],
+                int(r["fiscal_year"]),
+                int(r["gift_count"]),
+                as_int(r["total_minor"]),
+                as_int(r["largest_minor"]),
+                (r["currency"], int(r["fiscal_year"]) - 1) in given,
+                (r["currency"], int(r["fiscal_year"]) + 1) in given,
+            ]
+            for r in rows
+        ],
     )
-    return await db.fetch_all(
-        "SELECT currency, fiscal_year, gift_count, total_minor FROM donations_donor_year "
-        "WHERE constituent_id = {} ORDER BY currency, fiscal_year",
-        constituent_id,
-    )
+    return rows
 
 
 async def _picked(sql: str, constituent_id: int) -> dict[str, tuple[int, Any]]:
@@ -74,7 +90,8 @@ async def _soft_credits(constituent_id: int) -> dict[str, int]:
 
 
 async def recompute_donor(constituent_id: int) -> None:
-    """Rebuild one constituent's per-year and overall rollups from their live gifts."""
+    """Rebuild one constituent's per-year and overall rollups (and their counts)."""
+    await rollup_counts.subtract([constituent_id])
     years = await _rebuild_years(constituent_id)
     first = await _picked(FIRST, constituent_id)
     last = await _picked(LAST, constituent_id)
@@ -105,6 +122,9 @@ async def recompute_donor(constituent_id: int) -> None:
                 by_year.get(current - 1, 0),
                 consecutive_years(by_year, current),
                 soft.get(currency, 0),
+                fm_score(
+                    sum(as_int(r["gift_count"]) for r in mine), sum(by_year.values()), currency
+                ),
                 now,
             ]
         )
@@ -112,10 +132,11 @@ async def recompute_donor(constituent_id: int) -> None:
         "INSERT INTO donations_donor_total (constituent_id, currency, gift_count, lifetime_minor, "
         "first_gift_date, first_gift_minor, last_gift_date, last_gift_minor, largest_gift_date, "
         "largest_gift_minor, as_of_fiscal_year, this_fy_minor, last_fy_minor, "
-        "consecutive_years, soft_credit_minor, updated_at) VALUES "
-        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+        "consecutive_years, soft_credit_minor, fm_score, updated_at) VALUES "
+        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
         rows,
     )
+    await rollup_counts.add([constituent_id])
 
 
 async def recompute_donors(constituent_ids: Iterable[int]) -> None:
@@ -158,7 +179,7 @@ async def donor_totals(constituent_id: int) -> list[DonorTotals]:
     return [
         DonorTotals.model_validate(
             {
-                **{k: v for k, v in row.items() if k not in ("id", "updated_at")},
+                **{k: v for k, v in row.items() if k not in ("id", "updated_at", "fm_score")},
                 **{k: as_date(row[k]) for k in row if k.endswith("_date")},
                 **{k: as_int(row[k]) for k in row if k.endswith("_minor")},
             }

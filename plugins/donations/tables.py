@@ -235,6 +235,9 @@ class DonorTotal(Table, tablename="donations_donor_total"):
     last_fy_minor = BigInt(default=0)
     consecutive_years = Integer(default=0)
     soft_credit_minor = BigInt(default=0)
+    # RFM frequency + monetary score (2 to 10): both depend on this row alone, so they are
+    # kept here; recency depends on today and is scored on read (reports/rfm.py).
+    fm_score = Integer(default=0)
     updated_at = Timestamptz()
 
 
@@ -248,6 +251,39 @@ class DonorYear(Table, tablename="donations_donor_year"):
     gift_count = Integer(default=0)
     total_minor = BigInt(default=0)
     largest_minor = BigInt(default=0)
+    # Whether the donor also gave (same currency) in the fiscal year before / after this
+    # row's year: facts about stored years, so they stay true when the current year turns.
+    gave_year_before = Boolean(default=False)
+    gave_year_after = Boolean(default=False)
+
+
+class YearTotal(Table, tablename="donations_year_total"):
+    """Per currency and fiscal year, sums of the donor-year rollup rows, kept with them.
+
+    ``kept_donors``: donors of the year who also gave the year after; ``returning_minor``:
+    the year's money from donors who also gave the year before (retention reads these).
+    """
+
+    id = Serial(primary_key=True)
+    currency = Varchar(length=3)
+    fiscal_year = Integer()
+    donors = BigInt(default=0)
+    total_minor = BigInt(default=0)
+    kept_donors = BigInt(default=0)
+    returning_minor = BigInt(default=0)
+
+
+class RfmCount(Table, tablename="donations_rfm_count"):
+    """Donors (with gifts) per currency, RFM frequency + monetary score and last gift date.
+
+    Kept with the donor rollups; an RFM page sums it per recency band of today.
+    """
+
+    id = Serial(primary_key=True)
+    currency = Varchar(length=3)
+    fm_score = Integer()
+    last_gift_date = Date()
+    donors = BigInt(default=0)
 
 
 class ReceiptSequence(Table, tablename="donations_receipt_sequence"):
@@ -324,6 +360,8 @@ ALL_TABLES: list[type[Table]] = [
     Tribute,
     DonorTotal,
     DonorYear,
+    YearTotal,
+    RfmCount,
     ReceiptSequence,
     Receipt,
     CheckoutSession,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plugins.donations.reports import Report, Series
+from plugins.donations.reports.lapsed import lybunt_rows, reads_rollups, retention_totals
 from plugins.donations.reports.movement import lapsed_donors, retention_counts
 from plugins.donations.reports.periods import Basis, giving_before, giving_in
 
@@ -21,11 +22,15 @@ async def lybunt(
     """Donors who gave Last Year But Unfortunately Not This year.
 
     Every row by default; with ``limit`` one page of rows (biggest amount first) and
-    ``total_rows``.
+    ``total_rows``. Read from the per-year rollups when the basis's years are the stored
+    fiscal years, from the gifts otherwise.
     """
-    rows, total = await lapsed_donors(
-        year, basis, currency, rule="lybunt", limit=limit, offset=offset
-    )
+    if reads_rollups(basis):
+        rows, total = await lybunt_rows(year, currency, limit=limit, offset=offset)
+    else:
+        rows, total = await lapsed_donors(
+            year, basis, currency, rule="lybunt", limit=limit, offset=offset
+        )
     return Report.model_construct(
         key="donations.lybunt",
         title=f"LYBUNT {year}",
@@ -70,8 +75,14 @@ async def sybunt(
 
 
 async def retention(year: int, basis: Basis = "fiscal", currency: str = "USD") -> Report:
-    """Donor retention and dollar retention from the previous year into ``year``."""
-    counts = await retention_counts(year, basis, currency)
+    """Donor retention and dollar retention from the previous year into ``year``.
+
+    Read from the per-year rollups when the basis's years are the stored fiscal years.
+    """
+    if reads_rollups(basis):
+        counts = await retention_totals(year, currency)
+    else:
+        counts = await retention_counts(year, basis, currency)
     previous, retained = counts["previous_donors"], counts["retained_donors"]
     last_total, kept_total = counts["previous_minor"], counts["retained_minor"]
     row = {

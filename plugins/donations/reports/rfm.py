@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from core import db
 from core.money import CURRENCY_EXPONENTS
@@ -54,6 +55,30 @@ def rfm_scores(days: int, gifts: int, lifetime_major: Decimal | float) -> tuple[
     )
 
 
+def _scale(currency: str) -> int:
+    return int(10 ** CURRENCY_EXPONENTS.get(currency, 2))
+
+
+def fm_score(gift_count: int, lifetime_minor: int, currency: str) -> int:
+    """Frequency plus monetary score of :data:`RFM_RULE` (2 to 10), from integer minor units.
+
+    Both depend on a donor's rollup row alone, so the rollups keep it (``fm_score``);
+    recency depends on today and is scored when the report is read.
+    """
+    steps = [n * _scale(currency) for n in MONETARY_MAJOR]
+    return _score(gift_count, FREQUENCY_GIFTS) + _score(lifetime_minor, steps)
+
+
+def fm_score_sql(gift_count: str, lifetime_minor: str, currency: str) -> str:
+    """:func:`fm_score` as a SQL expression over three columns (every currency at once)."""
+    odd = {code: exponent for code, exponent in CURRENCY_EXPONENTS.items() if exponent != 2}
+    whens = " ".join(f"WHEN '{code}' THEN {10**exp}" for code, exp in sorted(odd.items()))
+    scale = f"(CASE {currency} {whens} ELSE 100 END)"
+    frequency = _case(gift_count, [str(n) for n in FREQUENCY_GIFTS])
+    monetary = _case(lifetime_minor, [f"{n} * {scale}" for n in MONETARY_MAJOR])
+    return f"({frequency} + {monetary})"
+
+
 def _case(column: str, steps: list[str]) -> str:
     whens = " ".join(f"WHEN {column} >= {step} THEN {5 - i}" for i, step in enumerate(steps))
     return f"CASE {whens} ELSE 1 END"
@@ -66,12 +91,13 @@ def _days_since(column: str) -> str:
     return f"(CAST({{}} AS DATE) - {column})"
 
 
-def scored_sql(currency: str) -> str:
+def scored_sql(currency: str, source: str = "donations_donor_total") -> str:
     """The scored rollup rows of a currency, in :data:`COLUMNS` order.
 
-    ``{}`` placeholders: today, the four recency dates, the currency. Integer columns are
-    given as expressions (``+ 0``): without a declared type SQLite's driver converters skip
-    them, which halves the cost of reading a long report.
+    ``{}`` placeholders: today, the four recency dates, those of ``source`` (a table or a
+    sub-select of rollup rows), the currency. Integer columns are given as expressions
+    (``+ 0``): without a declared type SQLite's driver converters skip them, which halves
+    the cost of reading a long report.
     """
     scale = 10 ** CURRENCY_EXPONENTS[currency]
     recency = _case("t.last_gift_date", ["{}"] * len(RECENCY_DAYS))
@@ -81,7 +107,7 @@ def scored_sql(currency: str) -> str:
         "SELECT t.constituent_id + 0 AS constituent_id, COALESCE(c.display_name, '') AS name, "
         f"{_days_since('t.last_gift_date')} AS recency_days, t.gift_count + 0 AS gifts, "
         f"t.lifetime_minor + 0 AS lifetime_minor, {recency} AS r, {frequency} AS f, "
-        f"{monetary} AS m FROM donations_donor_total t "
+        f"{monetary} AS m FROM {source} t "
         "LEFT JOIN core_constituent c ON c.id = t.constituent_id "
         "WHERE t.currency = {} AND t.gift_count > 0"
     )
@@ -91,19 +117,97 @@ def _recency_dates(today: date) -> list[date]:
     return [today - timedelta(days=days) for days in RECENCY_DAYS]
 
 
-async def _score_counts(currency: str, today: date) -> Series:
+Cell = tuple[int, int, date | None, date | None]  # fm score, recency score, date range
+
+
+def _cells(today: date) -> list[Cell]:
+    """Every (frequency + monetary, recency) pair with its range of last gift dates."""
+    edges: list[date | None] = [None, *_recency_dates(today), None]
+    return [
+        (fm, 5 - band, edges[band + 1], edges[band])
+        for fm in range(2, 11)
+        for band in range(len(RECENCY_DAYS) + 1)
+    ]
+
+
+def _cell_where(cell: Cell) -> tuple[str, list[date]]:
+    """Rows of one cell: an index range over (currency, fm_score, last_gift_date).
+
+    Every cell has at least one edge, so a row without gifts (no last gift date) is in none.
+    """
+    fm, _r, low, high = cell
+    sql = f"currency = {{}} AND fm_score = {fm}"
+    args: list[date] = []
+    if low is not None:
+        sql, args = sql + " AND last_gift_date >= {}", [low]
+    if high is not None:
+        sql, args = sql + " AND last_gift_date < {}", [*args, high]
+    return sql, args
+
+
+async def _cell_counts(currency: str, today: date, cells: list[Cell]) -> list[int]:
+    """Donors of each cell, summed from the counts kept per last gift date (rollup_counts)."""
+    recency = _case("last_gift_date", ["{}"] * len(RECENCY_DAYS))
     rows = await db.fetch_all(
-        f"SELECT s.r + s.f + s.m AS score, COUNT(*) AS donors FROM ({scored_sql(currency)}) s "
-        "GROUP BY s.r + s.f + s.m ORDER BY score",
-        today,
+        f"SELECT fm_score, {recency} AS r, SUM(donors) AS donors FROM donations_rfm_count "
+        "WHERE currency = {} GROUP BY fm_score, r",
         *_recency_dates(today),
         currency,
     )
+    found = {(int(row["fm_score"]), int(row["r"])): int(row["donors"]) for row in rows}
+    return [found.get((fm, r), 0) for fm, r, _low, _high in cells]
+
+
+def _score_series(cells: list[Cell], counts: list[int]) -> Series:
+    by_score: dict[int, int] = {}
+    for (fm, r, _low, _high), count in zip(cells, counts, strict=True):
+        if count:
+            by_score[fm + r] = by_score.get(fm + r, 0) + count
+    scores = sorted(by_score)
     return Series(
         name="donors per total score",
-        labels=[str(r["score"]) for r in rows],
-        values=[int(r["donors"]) for r in rows],
+        labels=[str(score) for score in scores],
+        values=[by_score[score] for score in scores],
     )
+
+
+def _lowest_score_needed(series: Series, wanted: int) -> int:
+    """The lowest total score a page ending at row ``wanted`` can reach (ranks are by score)."""
+    seen = 0
+    for label, count in zip(reversed(series.labels), reversed(series.values), strict=True):
+        seen += count
+        if seen >= wanted:
+            return int(label)
+    return 3
+
+
+async def _page(
+    currency: str, today: date, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], Series]:
+    """One page in report order, reading only the cells whose score can reach it."""
+    cells = _cells(today)
+    counts = await _cell_counts(currency, today, cells)
+    series = _score_series(cells, counts)
+    floor = _lowest_score_needed(series, offset + limit)
+    parts, cell_args = [], []
+    for cell, count in zip(cells, counts, strict=True):
+        if count and cell[0] + cell[1] >= floor:
+            where, dates = _cell_where(cell)
+            parts.append(f"SELECT * FROM donations_donor_total WHERE {where}")
+            cell_args += [currency, *dates]
+    if not parts:
+        return [], series
+    source = "(" + " UNION ALL ".join(parts) + ")"
+    rows = await db.fetch_all(
+        "SELECT s.*, CAST(s.r AS TEXT) || CAST(s.f AS TEXT) || CAST(s.m AS TEXT) AS rfm "
+        f"FROM ({scored_sql(currency, source)}) s ORDER BY s.r + s.f + s.m DESC, "
+        f"s.constituent_id{page_clause(limit, offset)}",
+        today,
+        *_recency_dates(today),
+        *cell_args,
+        currency,
+    )
+    return rows, series
 
 
 async def rfm(
@@ -119,19 +223,19 @@ async def rfm(
     of rows in all (``total_rows``) and the count of donors per total score as a series.
     """
     today = as_of or org_today()
-    rows = await db.fetch_all(
-        "SELECT s.*, CAST(s.r AS TEXT) || CAST(s.f AS TEXT) || CAST(s.m AS TEXT) AS rfm "
-        f"FROM ({scored_sql(currency)}) s ORDER BY s.r + s.f + s.m DESC, "
-        f"s.constituent_id{page_clause(limit, offset)}",
-        today,
-        *_recency_dates(today),
-        currency,
-    )
     series: list[Series] = []
     total = None
     if limit is not None:
-        series = [await _score_counts(currency, today)]
-        total = sum(series[0].values)
+        rows, score_series = await _page(currency, today, limit, offset)
+        series, total = [score_series], sum(score_series.values)
+    else:
+        rows = await db.fetch_all(
+            "SELECT s.*, CAST(s.r AS TEXT) || CAST(s.f AS TEXT) || CAST(s.m AS TEXT) AS rfm "
+            f"FROM ({scored_sql(currency)}) s ORDER BY s.r + s.f + s.m DESC, s.constituent_id",
+            today,
+            *_recency_dates(today),
+            currency,
+        )
     return Report.model_construct(
         key="donations.rfm",
         title="RFM scores",

@@ -10,7 +10,7 @@ import pytest
 
 from core import db
 from core.constituents import households
-from plugins.donations import gifts, rollup_rebuild, rollups
+from plugins.donations import gifts, rollup_counts, rollup_rebuild, rollups
 from plugins.donations.common import current_fiscal_year, org, org_today
 from plugins.donations.models import GiftIn
 from plugins.donations.tests.conftest import PersonFactory
@@ -20,11 +20,16 @@ COLUMNS = {
         "constituent_id, currency, gift_count, lifetime_minor, first_gift_date, "
         "first_gift_minor, last_gift_date, last_gift_minor, largest_gift_date, "
         "largest_gift_minor, as_of_fiscal_year, this_fy_minor, last_fy_minor, "
-        "consecutive_years, soft_credit_minor"
+        "consecutive_years, soft_credit_minor, fm_score"
     ),
     "donations_donor_year": (
-        "constituent_id, currency, fiscal_year, gift_count, total_minor, largest_minor"
+        "constituent_id, currency, fiscal_year, gift_count, total_minor, largest_minor, "
+        "gave_year_before, gave_year_after"
     ),
+    "donations_year_total": (
+        "currency, fiscal_year, donors, total_minor, kept_donors, returning_minor"
+    ),
+    "donations_rfm_count": "currency, fm_score, last_gift_date, donors",
 }
 # Fiscal years given by each "pattern" donor, relative to this year: streaks that end this
 # year, end last year, are broken, or ended long ago.
@@ -115,14 +120,18 @@ async def per_donor_reference() -> dict[str, list[dict[str, Any]]]:
 
 
 async def scramble(stale_holder: int) -> None:
-    """Wrong rollups: a row for someone without gifts, every other total off."""
-    await db.execute("UPDATE donations_donor_total SET lifetime_minor = 1, consecutive_years = 9")
+    """Wrong rollups: a row for someone without gifts, every other total off; the counts
+    over them consistent with the wrong rows (a stale but coherent state)."""
+    await db.execute(
+        "UPDATE donations_donor_total SET lifetime_minor = 1, consecutive_years = 9, fm_score = 0"
+    )
     await db.execute("DELETE FROM donations_donor_year")
     await db.execute(
         "INSERT INTO donations_donor_year (constituent_id, currency, fiscal_year, gift_count, "
         "total_minor, largest_minor) VALUES ({}, 'USD', 2001, 1, 5, 5)",
         stale_holder,
     )
+    await rollup_counts.rebuild()
 
 
 async def test_rebuild_all_equals_per_donor_recompute(person: PersonFactory) -> None:
@@ -132,7 +141,13 @@ async def test_rebuild_all_equals_per_donor_recompute(person: PersonFactory) -> 
     assert len(expected["donations_donor_total"]) > 20
     assert {r["consecutive_years"] for r in expected["donations_donor_total"]} >= {0, 1, 2, 3}
     assert any(r["gift_count"] == 0 for r in expected["donations_donor_total"])  # soft only
+    years = expected["donations_donor_year"]
+    flags = {(bool(r["gave_year_before"]), bool(r["gave_year_after"])) for r in years}
+    assert flags == {(False, False), (False, True), (True, False), (True, True)}
+    assert len({r["fm_score"] for r in expected["donations_donor_total"]}) > 3
     await scramble(stale)
+    await db.execute("UPDATE donations_year_total SET donors = donors + 3")  # counts off too
+    await db.execute("DELETE FROM donations_rfm_count WHERE fm_score > 4")
     count = await rollups.recompute_all()
     assert await snapshot() == expected
     assert count == len({r["constituent_id"] for r in expected["donations_donor_total"]})
