@@ -205,15 +205,17 @@ def chart(results: list[dict[str, Any]]) -> str:
     rows = max(1, (len(names) + columns - 1) // columns)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{columns * width}" '
-        f'height="{rows * height + 30}" font-family="sans-serif" font-size="10" '
+        f'height="{rows * height + 42}" font-family="sans-serif" font-size="10" '
         'role="img" aria-label="Benchmark figures by scale">',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         f'<text x="8" y="18" font-size="13" fill="#111">Medians by scale '
         f'({", ".join(scales) or "none"}): ours solid blue, reference dashed grey</text>',
+        '<text x="8" y="32" fill="#555">A missing point was not measured again with the other '
+        "scales (its table row is older).</text>",
     ]  # fmt: skip
     for index, name in enumerate(names):
         x0 = (index % columns) * width + 40
-        y0 = (index // columns) * height + 40
+        y0 = (index // columns) * height + 52
         parts.extend(_panel(name, series[name], scales, x0, y0, width - 60, height - 50))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
@@ -260,12 +262,13 @@ def regenerate(
 ) -> None:
     """Write the document and the chart from every result file (the tiny test scale T
     only when ``tiny``: its figures mean nothing). Rows of the document being replaced that
-    no result file covers are kept; the chart is then left as it is, since it is drawn from
-    result files only."""
+    no result file covers are kept. The chart is drawn from result files only, so it is
+    redrawn only when they cover every scale the tables show (a carried row is then a missing
+    point); otherwise it is left as it is."""
     found = load_results(base)
     results = [r for r in found if r["scale"] in SCALES and (tiny or r["scale"] != "T")]
     previous = doc.read_text() if doc.exists() else ""
     doc.write_text(render(results, previous))
-    measured = {(r["workload"], r["scale"]) for r in results}
-    if set(kept_rows(previous)) <= measured:  # else the chart would lose the carried rows
+    scales = {r["scale"] for r in results}
+    if {scale for _, scale in kept_rows(previous)} <= scales:
         svg.write_text(chart(results))
