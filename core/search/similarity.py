@@ -13,6 +13,7 @@ form of the Damerau-Levenshtein distance), so "jonh" is one edit from "john", no
 from __future__ import annotations
 
 import string
+from functools import lru_cache
 
 # Letters tried for a replaced or dropped letter, besides those of the word itself: the
 # folded names are Latin script, so accented letters have already become plain ones.
@@ -42,10 +43,12 @@ def edit_distance(a: str, b: str) -> int:
     return previous[len(b)]
 
 
+@lru_cache(maxsize=65_536)
 def word_similarity(typed: str, stored: str) -> float:
     """1.0 for the same word, down to 0.0: one minus the edits over the longer length.
 
-    "garcai" against "garcia" is 1 - 1/6 ≈ 0.83; "smith" against "jones" is 0.0.
+    "garcai" against "garcia" is 1 - 1/6 ≈ 0.83; "smith" against "jones" is 0.0. Cached:
+    candidates share a few common words (hundreds of Johnsons), so most pairs repeat.
     """
     longest = max(len(typed), len(stored))
     if longest == 0:

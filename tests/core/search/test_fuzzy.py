@@ -122,6 +122,15 @@ def test_query_words_are_folded_deduplicated_and_capped() -> None:
     assert len(fuzzy.query_words("aaa bbb ccc ddd eee fff")) == fuzzy.MAX_QUERY_WORDS
 
 
+async def test_a_third_word_ranks_but_is_not_looked_up(registry: PluginRegistry) -> None:
+    made = await person("María José", "Fernández Ortega")
+    hits = await similar_constituents("Maria Fernandes Ortgea Jsoe")
+    assert ids(hits) == [made]
+    assert hits[0].similarity < 1.0
+    groups = fuzzy.lookup_words(fuzzy.query_words("ana fernandes ortgea"))
+    assert ["fernandez" in groups[0], "ortega" in groups[1], len(groups)] == [True, True, 2]
+
+
 def test_over_long_words_are_not_expanded() -> None:
     long_word = "a" * (fuzzy.MAX_WORD_LENGTH + 1)
     assert fuzzy.lookup_words((long_word,)) == []
