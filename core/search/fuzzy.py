@@ -62,13 +62,17 @@ class SimilarHit(SearchHit):
 def query_words(query: str) -> tuple[str, ...]:
     """The folded words of three letters or more to look for (four at most, no repeats).
 
-    Raises InvalidInputError when the query is empty, too long or has no such word.
+    Raises InvalidInputError when the query is empty, too long, an email address (it has
+    an "@") or has no such word.
     """
     text = _CONTROL.sub(" ", query).strip()
     if not text:
         raise InvalidInputError({"q": "must not be empty"})
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidInputError({"q": f"must be at most {MAX_QUERY_LENGTH} characters"})
+    if "@" in text:
+        # As in the search: someone typing an "@" is typing an email address, not a name.
+        raise InvalidInputError({"q": "must be a name, not an email address"})
     words = [w for w in WORD.findall(fold(text)) if len(w) >= MIN_WORD_LENGTH]
     unique = tuple(dict.fromkeys(words))[:MAX_QUERY_WORDS]
     if not unique:

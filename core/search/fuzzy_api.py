@@ -35,7 +35,7 @@ DESCRIPTION = (
     "doubled, swapped or replaced letter from a word of the constituent's name; accents, "
     "case and word order do not matter. At most "
     f"{CANDIDATE_CAP:,} candidates are read from the index and scored; `similarity` runs "
-    "from 0 to 1. A query without such a word is a 422."
+    "from 0 to 1. A query without such a word, or with an `@`, is a 422."
 )
 
 

@@ -100,7 +100,7 @@ async def test_after_a_merge_only_the_survivor_is_found(registry: PluginRegistry
     assert {hit.id: hit.deleted for hit in with_deleted} == {survivor: False, merged: True}
 
 
-@pytest.mark.parametrize("query", ["", "   ", "x" * 201, "jo de", "\x00\x01"])
+@pytest.mark.parametrize("query", ["", "   ", "x" * 201, "jo de", "\x00\x01", "jonh@smiht.org"])
 async def test_bad_queries_raise(registry: PluginRegistry, query: str) -> None:
     with pytest.raises(InvalidInputError):
         await similar_constituents(query)
