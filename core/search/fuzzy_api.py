@@ -31,9 +31,10 @@ class SimilarResultsOut(BaseModel):
 DESCRIPTION = (
     'Constituents whose name is a typo or so away from `q` ("Jonh Smiht" finds John Smith), '
     'most similar first: for "did you mean" when the search finds nothing, and to spot '
-    "likely duplicates. Every word of `q` with three letters or more must be one dropped, "
-    "doubled, swapped or replaced letter from a word of the constituent's name; accents, "
-    "case and word order do not matter. At most "
+    "likely duplicates. The two longest words of `q` (of three letters or more) must each "
+    "be one dropped, doubled, swapped or replaced letter from a word of the constituent's "
+    "name; further words only count in the ranking, and accents, case and word order do "
+    "not matter. At most "
     f"{CANDIDATE_CAP:,} candidates are read from the index and scored; `similarity` runs "
     "from 0 to 1. A query without such a word, or with an `@`, is a 422."
 )
