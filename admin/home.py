@@ -12,12 +12,14 @@ from admin.rendering import registry_of, render_admin_page
 from core.auth.principal import require_principal
 from core.errors import InvalidInputError
 from core.plugins.types import DashboardCard
+from core.search.fuzzy import SimilarHit, similar_constituents
 from core.search.service import search_constituents
 from core.ui import dashboard_cards
 from core.web.pages import jinja_env
 
 SEARCH_PREVIEW_LIMIT = 8
 SEARCH_PAGE_LIMIT = 50
+SUGGESTION_LIMIT = 5
 
 
 def render_fragment(request: Request[Any, Any, Any], template: str, context: Any) -> Markup:
@@ -59,8 +61,18 @@ async def search(
             hits, has_more = list(results.items), results.has_more
         except InvalidInputError:
             hits = []
+    suggestions = await did_you_mean(q) if q.strip() and not hits else []
     template = "admin/search_results.html" if htmx else "admin/search.html"
-    return await render_admin_page(request, template, {"q": q, "hits": hits, "has_more": has_more})
+    context = {"q": q, "hits": hits, "has_more": has_more, "suggestions": suggestions}
+    return await render_admin_page(request, template, context)
+
+
+async def did_you_mean(q: str) -> list[SimilarHit]:
+    """Names a typo away from ``q``, offered when the search finds nothing."""
+    try:
+        return await similar_constituents(q, limit=SUGGESTION_LIMIT)
+    except InvalidInputError:
+        return []  # no word long enough to guess from
 
 
 ROUTES = [dashboard, search]
