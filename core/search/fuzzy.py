@@ -35,7 +35,7 @@ from typing import Any
 from core import db
 from core.errors import InvalidInputError
 from core.search.query import MAX_QUERY_LENGTH, WORD
-from core.search.service import SearchHit
+from core.search.service import SearchHit, hit_fields
 from core.search.similarity import name_similarity, typo_variants, unmatched_words
 from core.validation import fold
 
@@ -176,17 +176,7 @@ def ranked_hits(rows: list[dict[str, Any]], words: tuple[str, ...], limit: int) 
             scored.append((-similarity, extra, str(row["sort_name"]), int(row["id"]), row))
     scored.sort(key=lambda item: item[:4])
     return [
-        SimilarHit(
-            id=int(row["id"]),
-            display_name=str(row["display_name"]),
-            kind=str(row["kind"]),
-            primary_email=row["primary_email"],
-            primary_phone=row["primary_phone"],
-            primary_postcode=row["primary_postcode"],
-            match=MATCH_REASON,
-            deleted=row["deleted_at"] is not None,
-            similarity=round(-negative, 3),
-        )
+        SimilarHit(**hit_fields(row), match=MATCH_REASON, similarity=round(-negative, 3))
         for negative, _, _, _, row in scored[:limit]
     ]
 

@@ -24,7 +24,7 @@ on both engines (no fuzzy matching: its cost grows with the table on every miss)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +52,19 @@ class SearchHit:
     primary_postcode: str | None
     match: str
     deleted: bool
+
+
+def hit_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A found row's fields as :class:`SearchHit` takes them (all but ``match``)."""
+    return {
+        "id": int(row["id"]),
+        "display_name": str(row["display_name"]),
+        "kind": str(row["kind"]),
+        "primary_email": row["primary_email"],
+        "primary_phone": row["primary_phone"],
+        "primary_postcode": row["primary_postcode"],
+        "deleted": row["deleted_at"] is not None,
+    }
 
 
 @dataclass(frozen=True)
@@ -135,16 +148,7 @@ async def search_constituents(
         sql, args = combined_sql(parts)
         rows = await db.fetch_all(sql, *args, limit + 1, offset)
     items = [
-        SearchHit(
-            id=int(row["id"]),
-            display_name=str(row["display_name"]),
-            kind=str(row["kind"]),
-            primary_email=row["primary_email"],
-            primary_phone=row["primary_phone"],
-            primary_postcode=row["primary_postcode"],
-            match=match_reason(str(row["reason"]), row, parsed),
-            deleted=row["deleted_at"] is not None,
-        )
+        SearchHit(**hit_fields(row), match=match_reason(str(row["reason"]), row, parsed))
         for row in rows[:limit]
     ]
     return SearchResults(
